@@ -1,0 +1,40 @@
+using CacheNode.Database;
+using CacheNode.Protocol;
+
+namespace CacheNode.Cache;
+
+/// <summary>
+/// One cached value (or a cached "missing"), also a node of the SIEVE queue. Only <see cref="Visited"/>
+/// changes on a hit, so hits never reorder the queue.
+/// </summary>
+internal sealed class CacheEntry
+{
+    public CacheEntry(RawJson key, ReadResult value, long filledAt, long validUntil, long fillDuration)
+    {
+        Key = key;
+        Value = value;
+        FilledAt = filledAt;
+        ValidUntil = validUntil;
+        FillDuration = fillDuration;
+    }
+
+    public RawJson Key { get; }
+
+    public ReadResult Value { get; }
+
+    /// <summary>Timestamp at which the fill (or write) that produced the value started.</summary>
+    public long FilledAt { get; }
+
+    /// <summary>Timestamp after which the entry must not be served (TTL with jitter, capped by the lease).</summary>
+    public long ValidUntil { get; }
+
+    /// <summary>How long the fill took, in timestamp ticks: XFetch's delta.</summary>
+    public long FillDuration { get; }
+
+    /// <summary>SIEVE's visited bit: set on every hit, cleared as the eviction hand passes.</summary>
+    public bool Visited { get; set; }
+
+    public CacheEntry? Newer { get; set; }
+
+    public CacheEntry? Older { get; set; }
+}

@@ -1,0 +1,26 @@
+using CacheNode.Database;
+
+namespace CacheNode.Cache;
+
+/// <summary>The answer of <see cref="CacheStore.Lookup"/>: a hit, or which fill to lead or join.</summary>
+internal readonly record struct CacheLookup(CacheLookupKind Kind, ReadResult Value, FillFlight? Flight)
+{
+    public static CacheLookup Hit(ReadResult value, FillFlight? refresh) => new(CacheLookupKind.Hit, value, refresh);
+
+    public static CacheLookup Lead(FillFlight flight) => new(CacheLookupKind.LeadFill, default, flight);
+
+    public static CacheLookup Join(FillFlight flight) => new(CacheLookupKind.JoinFill, default, flight);
+}
+
+/// <summary>Kinds of <see cref="CacheLookup"/>.</summary>
+internal enum CacheLookupKind
+{
+    /// <summary>Served from the cache; <see cref="CacheLookup.Flight"/> is an early refresh to run, if any.</summary>
+    Hit,
+
+    /// <summary>A miss with no fill in flight: the caller reads the database and completes the flight.</summary>
+    LeadFill,
+
+    /// <summary>A miss while another reader's fill is in flight: wait for it.</summary>
+    JoinFill,
+}

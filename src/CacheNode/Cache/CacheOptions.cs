@@ -1,0 +1,25 @@
+namespace CacheNode.Cache;
+
+/// <summary>How long entries live and how many the cache holds.</summary>
+/// <param name="MaxEntries">Bound on cached entries, missing-key entries included.</param>
+/// <param name="Ttl">Lifetime of a cached value, counted from when its fill started.</param>
+/// <param name="TtlJitter">Fraction (0..1) by which each entry's TTL is randomly shortened, so entries filled together do not expire together.</param>
+/// <param name="NegativeTtl">Lifetime of a "key does not exist" entry; zero disables negative caching.</param>
+/// <param name="Lease">When set (clusters), no entry is served later than this after its fill started, whatever the TTL.</param>
+/// <param name="EarlyRefreshBeta">XFetch's beta: above 0, hot entries are refreshed in the background before they expire.</param>
+internal sealed record CacheOptions(
+    int MaxEntries,
+    TimeSpan Ttl,
+    double TtlJitter,
+    TimeSpan NegativeTtl,
+    TimeSpan? Lease,
+    double EarlyRefreshBeta)
+{
+    public static CacheOptions Default { get; } = new(
+        MaxEntries: 100_000,
+        Ttl: TimeSpan.FromSeconds(30),
+        TtlJitter: 0.1,
+        NegativeTtl: TimeSpan.FromSeconds(5),
+        Lease: null,
+        EarlyRefreshBeta: 1.0);
+}

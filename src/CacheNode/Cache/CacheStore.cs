@@ -1,0 +1,307 @@
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+
+namespace CacheNode.Cache;
+
+/// <summary>
+/// The bounded local cache. One table of <see cref="KeySlot"/>s holds entries, per-key epochs and
+/// in-flight fills, under one short lock that is never held across an await.
+/// </summary>
+/// <remarks>
+/// The stale-set race (a fill reads the database, a write lands and invalidates, then the fill installs
+/// the old value) is closed with epochs, as memcache leases do: a fill remembers the key's epoch when it
+/// starts and installs only if it has not moved. Writes move the epoch when they start and when they end,
+/// and install their own value only if nothing else moved it in between, so two overlapping writes never
+/// leave the loser's value cached whatever order the database applied them in.
+/// </remarks>
+internal sealed class CacheStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<RawJson, KeySlot> _slots = [];
+    private readonly SieveQueue _sieve = new();
+    private readonly CacheOptions _options;
+    private readonly TimeProvider _time;
+    private readonly NodeStats _stats;
+    private long _lastEpoch;
+
+    public CacheStore(CacheOptions options, TimeProvider time, NodeStats stats)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEntries, 1);
+        _options = options;
+        _time = time;
+        _stats = stats;
+    }
+
+    public CacheOptions Options => _options;
+
+    /// <summary>Cached entries (values and "missing" markers).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sieve.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Serves a key from the cache, or says which fill to lead or join. A hit may come with an early
+    /// refresh (XFetch) for the caller to run in the background; the hit is served either way.
+    /// </summary>
+    public CacheLookup Lookup(RawJson key)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (!_slots.TryGetValue(key, out var slot))
+            {
+                slot = new KeySlot(NextEpoch());
+                _slots.Add(key, slot);
+            }
+
+            if (slot.Entry is { } entry)
+            {
+                if (now < entry.ValidUntil)
+                {
+                    entry.Visited = true;
+                    _stats.Hit(negative: !entry.Value.Found);
+                    FillFlight? refresh = null;
+                    if (slot.Fill is null && ShouldRefreshEarly(entry, now))
+                    {
+                        refresh = slot.Fill = new FillFlight(key, slot.Epoch, now, isRefresh: true);
+                        _stats.EarlyRefresh();
+                    }
+
+                    return CacheLookup.Hit(entry.Value, refresh);
+                }
+
+                // Expired: it will not be served again, so free its place now.
+                RemoveEntry(slot);
+            }
+
+            _stats.Miss();
+            if (slot.Fill is { } inFlight)
+            {
+                _stats.CoalescedWait();
+                return CacheLookup.Join(inFlight);
+            }
+
+            _stats.Fill();
+            slot.Fill = new FillFlight(key, slot.Epoch, now, isRefresh: false);
+            return CacheLookup.Lead(slot.Fill);
+        }
+    }
+
+    /// <summary>Finishes a fill: installs the result if the key's epoch has not moved, then releases its waiters.</summary>
+    /// <returns>Whether the value was installed.</returns>
+    public bool CompleteFill(FillFlight flight, ReadResult result)
+    {
+        var now = _time.GetTimestamp();
+        bool installed;
+        lock (_gate)
+        {
+            var slot = _slots[flight.Key];
+            slot.Fill = null;
+            installed = slot.Epoch == flight.Epoch;
+            if (installed)
+            {
+                Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt);
+            }
+            else
+            {
+                _stats.RejectedStaleFill();
+                ForgetIfIdle(flight.Key, slot);
+            }
+        }
+
+        flight.Complete(new FillOutcome(result, installed));
+        return installed;
+    }
+
+    /// <summary>A failed fill caches nothing and fails every waiter; the next reader starts a new fill.</summary>
+    public void FailFill(FillFlight flight, Exception error)
+    {
+        lock (_gate)
+        {
+            var slot = _slots[flight.Key];
+            slot.Fill = null;
+            ForgetIfIdle(flight.Key, slot);
+        }
+
+        flight.Fail(error);
+    }
+
+    /// <summary>Marks the start of a write: fills already in flight for the key can no longer install.</summary>
+    public WriteTicket BeginWrite(RawJson key)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (!_slots.TryGetValue(key, out var slot))
+            {
+                slot = new KeySlot(0);
+                _slots.Add(key, slot);
+            }
+
+            slot.Epoch = NextEpoch();
+            slot.PendingWrites++;
+            return new WriteTicket(key, slot.Epoch, now);
+        }
+    }
+
+    /// <summary>Marks the end of a write and leaves the cached copy as <paramref name="completion"/> says.</summary>
+    /// <returns>Whether <paramref name="value"/> was installed.</returns>
+    public bool EndWrite(WriteTicket ticket, WriteCompletion completion, RawJson value = default)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            var slot = _slots[ticket.Key];
+            slot.PendingWrites--;
+            if (completion == WriteCompletion.Unchanged)
+            {
+                ForgetIfIdle(ticket.Key, slot);
+                return false;
+            }
+
+            var uncontended = slot.Epoch == ticket.Epoch;
+            slot.Epoch = NextEpoch();
+            if (completion == WriteCompletion.Install && uncontended)
+            {
+                Install(slot, ticket.Key, ReadResult.Of(value), ticket.StartedAt, now - ticket.StartedAt);
+                return true;
+            }
+
+            if (slot.Entry is not null)
+            {
+                RemoveEntry(slot);
+            }
+
+            ForgetIfIdle(ticket.Key, slot);
+            return false;
+        }
+    }
+
+    /// <summary>Drops the key's entry and stops any in-flight fill from installing.</summary>
+    /// <returns>Whether an entry was dropped.</returns>
+    public bool Invalidate(RawJson key)
+    {
+        lock (_gate)
+        {
+            if (!_slots.TryGetValue(key, out var slot))
+            {
+                // No entry, no fill, no write: nothing could install an old value later.
+                return false;
+            }
+
+            slot.Epoch = NextEpoch();
+            var removed = slot.Entry is not null;
+            if (removed)
+            {
+                RemoveEntry(slot);
+            }
+
+            ForgetIfIdle(key, slot);
+            return removed;
+        }
+    }
+
+    /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics).</summary>
+    public bool TryPeek(RawJson key, out ReadResult value)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (_slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
+            {
+                value = entry.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private void Install(KeySlot slot, RawJson key, ReadResult value, long filledAt, long fillDuration)
+    {
+        var lifetime = value.Found ? _options.Ttl : _options.NegativeTtl;
+        if (lifetime <= TimeSpan.Zero)
+        {
+            // Negative caching is off: nothing to keep, but an older entry must not survive either.
+            if (slot.Entry is not null)
+            {
+                RemoveEntry(slot);
+            }
+
+            ForgetIfIdle(key, slot);
+            return;
+        }
+
+        var jittered = lifetime * (1 - (_options.TtlJitter * Random.Shared.NextDouble()));
+        var validUntil = filledAt + ToTicks(jittered);
+        if (_options.Lease is { } lease)
+        {
+            validUntil = Math.Min(validUntil, filledAt + ToTicks(lease));
+        }
+
+        if (slot.Entry is not null)
+        {
+            RemoveEntry(slot);
+        }
+        else if (_sieve.Count >= _options.MaxEntries)
+        {
+            EvictOne();
+        }
+
+        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, Math.Max(0, fillDuration));
+        _sieve.Add(slot.Entry);
+    }
+
+    private void EvictOne()
+    {
+        if (_sieve.SelectVictim() is not { } victim)
+        {
+            return;
+        }
+
+        var slot = _slots[victim.Key];
+        RemoveEntry(slot);
+        ForgetIfIdle(victim.Key, slot);
+        _stats.Eviction();
+    }
+
+    private void RemoveEntry(KeySlot slot)
+    {
+        _sieve.Remove(slot.Entry!);
+        slot.Entry = null;
+    }
+
+    private void ForgetIfIdle(RawJson key, KeySlot slot)
+    {
+        if (slot.IsIdle)
+        {
+            _slots.Remove(key);
+        }
+    }
+
+    // XFetch (Vattani et al., VLDB '15): refresh early with a probability that rises as expiry nears
+    // and with how long a fill takes, so exactly one reader of a hot key recomputes it ahead of time.
+    private bool ShouldRefreshEarly(CacheEntry entry, long now)
+    {
+        if (_options.EarlyRefreshBeta <= 0 || entry.FillDuration <= 0)
+        {
+            return false;
+        }
+
+        var gap = -entry.FillDuration * _options.EarlyRefreshBeta * Math.Log(1 - Random.Shared.NextDouble());
+        return now + gap >= entry.ValidUntil;
+    }
+
+    private long NextEpoch() => ++_lastEpoch;
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Strategies;
+
+namespace CacheNode.Configuration;
+
+/// <summary>
+/// Reads settings from <c>CACHENODE_*</c> environment variables (Maelstrom starts nodes without arguments),
+/// then from the same-named flags, which win. Any bad value is an <see cref="OptionsException"/>.
+/// </summary>
+internal static class OptionsParser
+{
+    public static IReadOnlyList<Setting> Settings { get; } =
+    [
+        new("strategy", "write-through | cache-aside | write-behind", "write-through",
+            (o, v) => o with { Strategy = ParseEnum(v, ("write-through", StrategyKind.WriteThrough), ("cache-aside", StrategyKind.CacheAside), ("write-behind", StrategyKind.WriteBehind)) }),
+        new("db", "auto | local | lin-kv | seq-kv (auto: lin-kv with more than one node)", "auto",
+            (o, v) => o with { Database = ParseEnum(v, ("auto", DatabaseKind.Auto), ("local", DatabaseKind.Local), ("lin-kv", DatabaseKind.LinKv), ("seq-kv", DatabaseKind.SeqKv)) }),
+        new("ttl-ms", "lifetime of a cached value", "30000", (o, v) => o with { TtlMs = ParseInt(v, 1) }),
+        new("ttl-jitter", "fraction 0..1 by which each TTL is randomly shortened", "0.1", (o, v) => o with { TtlJitter = ParseDouble(v, 0, 1) }),
+        new("negative-ttl-ms", "lifetime of a cached 'key does not exist' (0 disables)", "5000", (o, v) => o with { NegativeTtlMs = ParseInt(v, 0) }),
+        new("lease-ms", "in a cluster, no entry is served later than this after its fill started", "2000", (o, v) => o with { LeaseMs = ParseInt(v, 1) }),
+        new("max-entries", "bound on cached entries (SIEVE eviction)", "100000", (o, v) => o with { MaxEntries = ParseInt(v, 1) }),
+        new("early-refresh-beta", "XFetch beta for early refresh of hot keys (0 disables)", "1.0", (o, v) => o with { EarlyRefreshBeta = ParseDouble(v, 0, 100) }),
+        new("log", "error | warn | info | debug (stderr)", "info",
+            (o, v) => o with { LogLevel = ParseEnum(v, ("error", LogLevel.Error), ("warn", LogLevel.Warn), ("info", LogLevel.Info), ("debug", LogLevel.Debug)) }),
+        new("write-delay-ms", "write-behind: how long a value may stay dirty (coalescing window)", "50", (o, v) => o with { WriteDelayMs = ParseInt(v, 0) }),
+        new("batch-size", "write-behind: database writes in flight per flush round", "64", (o, v) => o with { BatchSize = ParseInt(v, 1) }),
+        new("queue-capacity", "write-behind: distinct dirty keys before overflow", "10000", (o, v) => o with { QueueCapacity = ParseInt(v, 1) }),
+        new("overflow", "write-behind when the queue is full: reject (error 11) | sync (write through)", "reject",
+            (o, v) => o with { Overflow = ParseEnum(v, ("reject", OverflowPolicy.Reject), ("sync", OverflowPolicy.Sync)) }),
+        new("db-timeout-ms", "timeout of one lin-kv / seq-kv round trip", "1000", (o, v) => o with { DbTimeoutMs = ParseInt(v, 1) }),
+        new("db-read-attempts", "tries of a database read before error 11", "3", (o, v) => o with { DbReadAttempts = ParseInt(v, 1) }),
+        new("max-value-bytes", "largest key or value accepted (larger: error 12)", "1048576", (o, v) => o with { MaxValueBytes = ParseInt(v, 1) }),
+        new("max-message-bytes", "longest input line read (longer lines are skipped with a log)", "16777216", (o, v) => o with { MaxMessageBytes = ParseInt(v, 1024) }),
+        new("drain-timeout-ms", "at shutdown, how long write-behind may take to flush", "10000", (o, v) => o with { DrainTimeoutMs = ParseInt(v, 0) }),
+    ];
+
+    /// <summary>Builds the options; returns null when the user asked for <c>--help</c>.</summary>
+    public static NodeOptions? Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var options = new NodeOptions();
+        foreach (var setting in Settings)
+        {
+            if (environment(setting.EnvironmentVariable) is { Length: > 0 } value)
+            {
+                options = ApplyOne(options, setting, value, setting.EnvironmentVariable);
+            }
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h")
+            {
+                return null;
+            }
+
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var flag = equals > 0 ? arg[..equals] : arg;
+            var setting = Settings.FirstOrDefault(s => s.Flag == flag)
+                ?? throw new OptionsException($"unknown argument '{arg}' (see --help)");
+            string value;
+            if (equals > 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new OptionsException($"{flag} needs a value");
+            }
+
+            options = ApplyOne(options, setting, value, flag);
+        }
+
+        return options;
+    }
+
+    public static string Usage()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("CacheNode: a Maelstrom node that caches a key-value database.");
+        text.AppendLine("Reads Maelstrom messages on stdin, one JSON object per line; replies on stdout; logs on stderr.");
+        text.AppendLine();
+        text.AppendLine("Settings (environment variable, or the flag, which wins):");
+        foreach (var setting in Settings)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {setting.EnvironmentVariable,-30} {setting.Flag,-22} {setting.Help} (default {setting.Default})");
+        }
+
+        return text.ToString();
+    }
+
+    private static NodeOptions ApplyOne(NodeOptions options, Setting setting, string value, string source)
+    {
+        try
+        {
+            return setting.Apply(options, value.Trim());
+        }
+        catch (FormatException ex)
+        {
+            throw new OptionsException($"{source}={value}: {ex.Message}");
+        }
+    }
+
+    private static T ParseEnum<T>(string value, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, choice) in choices)
+        {
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase))
+            {
+                return choice;
+            }
+        }
+
+        throw new FormatException("expected one of " + string.Join(", ", choices.Select(c => c.Name)));
+    }
+
+    private static int ParseInt(string value, int min)
+    {
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+        {
+            throw new FormatException("expected a whole number");
+        }
+
+        return parsed >= min ? parsed : throw new FormatException($"must be at least {min}");
+    }
+
+    private static double ParseDouble(string value, double min, double max)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || double.IsNaN(parsed))
+        {
+            throw new FormatException("expected a number");
+        }
+
+        return parsed >= min && parsed <= max ? parsed : throw new FormatException($"must be between {min} and {max}");
+    }
+}

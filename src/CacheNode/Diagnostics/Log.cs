@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace CacheNode.Diagnostics;
+
+/// <summary>
+/// A minimal leveled logger on a text writer (stderr in production). One line per call, written
+/// under a lock so lines from different threads never interleave.
+/// </summary>
+/// <remarks>
+/// Microsoft.Extensions.Logging would add a package and start-up cost for what is one line of
+/// formatting; callers check <see cref="IsEnabled"/> before building expensive messages.
+/// </remarks>
+internal sealed class Log
+{
+    private readonly TextWriter _writer;
+    private readonly Lock _gate = new();
+
+    public Log(TextWriter writer, LogLevel level)
+    {
+        _writer = writer;
+        Level = level;
+    }
+
+    public LogLevel Level { get; }
+
+    public static Log Silent { get; } = new(TextWriter.Null, LogLevel.Error);
+
+    public bool IsEnabled(LogLevel level) => level <= Level;
+
+    public void Error(string message) => Write(LogLevel.Error, message);
+    public void Warn(string message) => Write(LogLevel.Warn, message);
+    public void Info(string message) => Write(LogLevel.Info, message);
+    public void Debug(string message) => Write(LogLevel.Debug, message);
+
+    public void Write(LogLevel level, string message)
+    {
+        if (!IsEnabled(level))
+        {
+            return;
+        }
+
+        var line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{DateTime.UtcNow:HH:mm:ss.fff} {LevelName(level)} {message}");
+        lock (_gate)
+        {
+            _writer.WriteLine(line);
+            _writer.Flush();
+        }
+    }
+
+    private static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Error => "ERROR",
+        LogLevel.Warn => "WARN ",
+        LogLevel.Info => "INFO ",
+        _ => "DEBUG",
+    };
+}

@@ -1,0 +1,63 @@
+namespace CacheNode.Diagnostics;
+
+/// <summary>The node's counters, bumped lock-free from any thread and reported by <c>stats</c>.</summary>
+internal sealed class NodeStats
+{
+    private long _hits;
+    private long _negativeHits;
+    private long _misses;
+    private long _fills;
+    private long _coalescedWaits;
+    private long _rejectedStaleFills;
+    private long _earlyRefreshes;
+    private long _dbReads;
+    private long _dbWrites;
+    private long _evictions;
+    private long _invalidationsSent;
+    private long _invalidationsReceived;
+    private long _flushed;
+    private long _flushRetries;
+    private long _coalescedWrites;
+    private long _rejectedWrites;
+
+    public long Hits => Volatile.Read(ref _hits);
+    public long NegativeHits => Volatile.Read(ref _negativeHits);
+    public long Misses => Volatile.Read(ref _misses);
+    public long Fills => Volatile.Read(ref _fills);
+    public long CoalescedWaits => Volatile.Read(ref _coalescedWaits);
+    public long RejectedStaleFills => Volatile.Read(ref _rejectedStaleFills);
+    public long EarlyRefreshes => Volatile.Read(ref _earlyRefreshes);
+    public long DbReads => Volatile.Read(ref _dbReads);
+    public long DbWrites => Volatile.Read(ref _dbWrites);
+    public long Evictions => Volatile.Read(ref _evictions);
+    public long InvalidationsSent => Volatile.Read(ref _invalidationsSent);
+    public long InvalidationsReceived => Volatile.Read(ref _invalidationsReceived);
+    public long Flushed => Volatile.Read(ref _flushed);
+    public long FlushRetries => Volatile.Read(ref _flushRetries);
+    public long CoalescedWrites => Volatile.Read(ref _coalescedWrites);
+    public long RejectedWrites => Volatile.Read(ref _rejectedWrites);
+
+    public void Hit(bool negative)
+    {
+        Interlocked.Increment(ref _hits);
+        if (negative)
+        {
+            Interlocked.Increment(ref _negativeHits);
+        }
+    }
+
+    public void Miss() => Interlocked.Increment(ref _misses);
+    public void Fill() => Interlocked.Increment(ref _fills);
+    public void CoalescedWait() => Interlocked.Increment(ref _coalescedWaits);
+    public void RejectedStaleFill() => Interlocked.Increment(ref _rejectedStaleFills);
+    public void EarlyRefresh() => Interlocked.Increment(ref _earlyRefreshes);
+    public void DbRead() => Interlocked.Increment(ref _dbReads);
+    public void DbWrite() => Interlocked.Increment(ref _dbWrites);
+    public void Eviction() => Interlocked.Increment(ref _evictions);
+    public void InvalidationSent() => Interlocked.Increment(ref _invalidationsSent);
+    public void InvalidationReceived() => Interlocked.Increment(ref _invalidationsReceived);
+    public void FlushedEntry() => Interlocked.Increment(ref _flushed);
+    public void FlushRetry() => Interlocked.Increment(ref _flushRetries);
+    public void CoalescedWrite() => Interlocked.Increment(ref _coalescedWrites);
+    public void RejectedWrite() => Interlocked.Increment(ref _rejectedWrites);
+}

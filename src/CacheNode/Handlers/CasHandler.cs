@@ -1,0 +1,26 @@
+using CacheNode.Database;
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary><c>cas</c>: compare-and-set against the current value; errors 20 and 22.</summary>
+internal sealed class CasHandler(NodeContext context)
+    : MessageHandler<CasRequest>("cas", ProtocolJsonContext.Default.CasRequest)
+{
+    protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, CasRequest request, CancellationToken cancellationToken)
+    {
+        var limit = context.Options.MaxValueBytes;
+        KeyValueLimits.Check(limit, "key", request.Key);
+        KeyValueLimits.Check(limit, "from", request.From);
+        KeyValueLimits.Check(limit, "to", request.To);
+        var result = await context.RequireRuntime().Strategy.CasAsync(request.Key, request.From, request.To, request.CreateIfNotExists, cancellationToken);
+        return result switch
+        {
+            CasResult.Ok => new CasOk(),
+            CasResult.KeyMissing => throw new NodeErrorException(ErrorCode.KeyDoesNotExist, "key does not exist"),
+            _ => throw new NodeErrorException(ErrorCode.PreconditionFailed, $"expected {request.From}, but the value differs"),
+        };
+    }
+}

@@ -1,0 +1,17 @@
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary><c>invalidate</c>: drops the key's cached copy (not the database's value).</summary>
+internal sealed class InvalidateHandler(NodeContext context)
+    : MessageHandler<InvalidateRequest>("invalidate", ProtocolJsonContext.Default.InvalidateRequest)
+{
+    protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, InvalidateRequest request, CancellationToken cancellationToken)
+    {
+        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
+        await context.RequireRuntime().Strategy.InvalidateAsync(request.Key, cancellationToken);
+        return new InvalidateOk();
+    }
+}

@@ -1,0 +1,19 @@
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary><c>read</c>: the value through the strategy, or error 20.</summary>
+internal sealed class ReadHandler(NodeContext context)
+    : MessageHandler<ReadRequest>("read", ProtocolJsonContext.Default.ReadRequest)
+{
+    protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, ReadRequest request, CancellationToken cancellationToken)
+    {
+        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
+        var result = await context.RequireRuntime().Strategy.ReadAsync(request.Key, cancellationToken);
+        return result.Found
+            ? new ReadOk(result.Value)
+            : throw new NodeErrorException(ErrorCode.KeyDoesNotExist, "key does not exist");
+    }
+}

@@ -1,0 +1,40 @@
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary><c>stats</c>: the node's counters.</summary>
+internal sealed class StatsHandler(NodeContext context)
+    : MessageHandler<StatsRequest>("stats", ProtocolJsonContext.Default.StatsRequest)
+{
+    protected override ValueTask<OutgoingBody> HandleAsync(MessageHeader header, StatsRequest request, CancellationToken cancellationToken)
+    {
+        var runtime = context.RequireRuntime();
+        var stats = context.Stats;
+        return ValueTask.FromResult<OutgoingBody>(new StatsOk
+        {
+            NodeId = runtime.NodeId,
+            Strategy = runtime.Strategy.Name,
+            Database = runtime.Database.Name,
+            Hits = stats.Hits,
+            NegativeHits = stats.NegativeHits,
+            Misses = stats.Misses,
+            Fills = stats.Fills,
+            CoalescedWaits = stats.CoalescedWaits,
+            RejectedStaleFills = stats.RejectedStaleFills,
+            EarlyRefreshes = stats.EarlyRefreshes,
+            DbReads = stats.DbReads,
+            DbWrites = stats.DbWrites,
+            InvalidationsSent = stats.InvalidationsSent,
+            InvalidationsReceived = stats.InvalidationsReceived,
+            Entries = runtime.Cache.Count,
+            Evictions = stats.Evictions,
+            WriteBehindQueueDepth = runtime.Strategy.QueueDepth,
+            Flushed = stats.Flushed,
+            FlushRetries = stats.FlushRetries,
+            CoalescedWrites = stats.CoalescedWrites,
+            RejectedWrites = stats.RejectedWrites,
+        });
+    }
+}

@@ -1,0 +1,18 @@
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary><c>write</c>: stores the value as the strategy says, then acks.</summary>
+internal sealed class WriteHandler(NodeContext context)
+    : MessageHandler<WriteRequest>("write", ProtocolJsonContext.Default.WriteRequest)
+{
+    protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, WriteRequest request, CancellationToken cancellationToken)
+    {
+        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
+        KeyValueLimits.Check(context.Options.MaxValueBytes, "value", request.Value);
+        await context.RequireRuntime().Strategy.WriteAsync(request.Key, request.Value, cancellationToken);
+        return new WriteOk();
+    }
+}

@@ -1,0 +1,240 @@
+using System.Text;
+using CacheNode.Configuration;
+using CacheNode.Diagnostics;
+using CacheNode.Handlers;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Hosting;
+
+/// <summary>
+/// A CacheNode over a pair of streams: reads messages, dispatches them to handlers without ever blocking
+/// the read loop on a database or peer, writes replies, and shuts down cleanly at end of input or on a
+/// stop signal. Only Program.cs knows the streams are the console.
+/// </summary>
+internal sealed class Node
+{
+    private const int LogPreviewChars = 200;
+
+    private readonly NodeContext _context;
+    private readonly HandlerRegistry _handlers;
+    private readonly LineReader _lines;
+    private readonly InFlightRequests _inFlight = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private volatile bool _stopping;
+
+    public Node(NodeOptions options, Stream input, Stream output, Log log, TimeProvider time)
+    {
+        Writer = new MessageWriter(output);
+        _context = new NodeContext(options, new NodeStats(), log, time, Writer, _lifetime.Token);
+        _lines = new LineReader(input, options.MaxMessageBytes);
+        _handlers = new HandlerRegistry()
+            .Add(new InitHandler(_context))
+            .Add(new ReadHandler(_context))
+            .Add(new WriteHandler(_context))
+            .Add(new CasHandler(_context))
+            .Add(new InvalidateHandler(_context))
+            .Add(new FlushHandler(_context))
+            .Add(new StatsHandler(_context))
+            .Add(new EchoHandler());
+    }
+
+    public MessageWriter Writer { get; }
+
+    internal NodeContext Context => _context;
+
+    /// <summary>Serves until end of input or <paramref name="stop"/>, then drains and returns the exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken stop = default)
+    {
+        var log = _context.Log;
+        var options = _context.Options;
+        using var readCancellation = new CancellationTokenSource();
+        var reading = _lines.RunAsync(OnLine, OnOversizedLine, readCancellation.Token);
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (stop.Register(() => stopRequested.TrySetResult()))
+        {
+            var first = await Task.WhenAny(reading, stopRequested.Task);
+            if (first == reading && reading.IsFaulted)
+            {
+                log.Error($"reading input failed: {reading.Exception?.GetBaseException().Message}");
+            }
+        }
+
+        // From here on new requests get error 11; replies to our own requests are still routed, since
+        // a database behind stdin/stdout (lin-kv) may still be answering them.
+        _stopping = true;
+        var budget = TimeSpan.FromMilliseconds(options.DrainTimeoutMs);
+        var unfinished = await _inFlight.WaitIdleAsync(budget, _context.Time);
+        if (unfinished > 0)
+        {
+            log.Warn($"shutting down with {unfinished} requests still running");
+        }
+
+        var exitCode = 0;
+        if (_context.Runtime is { } runtime)
+        {
+            var lost = await runtime.Strategy.DrainAsync(budget, CancellationToken.None);
+            if (lost > 0)
+            {
+                log.Error($"{lost} acknowledged writes could not be written to {runtime.Database.Name} before exit");
+                exitCode = 1;
+            }
+
+            await runtime.DisposeAsync();
+        }
+
+        await _lifetime.CancelAsync();
+        await readCancellation.CancelAsync();
+        try
+        {
+            await reading;
+        }
+        catch (OperationCanceledException)
+        {
+            // We stopped reading on purpose.
+        }
+        catch (Exception ex)
+        {
+            log.Debug($"input reader ended with {ex.GetBaseException().Message}");
+        }
+
+        await Writer.DisposeAsync();
+        _lifetime.Dispose();
+        return exitCode;
+    }
+
+    private void OnLine(ReadOnlySpan<byte> line)
+    {
+        if (line.Trim(" \t\r"u8).IsEmpty)
+        {
+            return;
+        }
+
+        var parsed = EnvelopeParser.Parse(line, out var header, out var bodyRange, out var error);
+        switch (parsed)
+        {
+            case EnvelopeParseResult.NotJson or EnvelopeParseResult.NoType or EnvelopeParseResult.NoRoute:
+                _context.Log.Warn($"dropped input line ({error}): {Preview(line)}");
+                return;
+            case EnvelopeParseResult.BadHeader:
+                Reply(header!, Error(ErrorCode.MalformedRequest, error!), hasMsgId: false);
+                return;
+        }
+
+        Dispatch(header!, line[bodyRange]);
+    }
+
+    private void Dispatch(MessageHeader header, ReadOnlySpan<byte> body)
+    {
+        if (header.InReplyTo is { } replyTo)
+        {
+            if (!_context.Rpc.TryComplete(replyTo, new RpcReply(header.Src, header.Type, body.ToArray())))
+            {
+                _context.Log.Debug($"reply from {header.Src} to msg {replyTo} came after its request gave up; dropped");
+            }
+
+            return;
+        }
+
+        var runtime = _context.Runtime;
+        if (runtime is not null && header.Dest != runtime.NodeId)
+        {
+            _context.Log.Warn($"dropped a {header.Type} from {header.Src} addressed to {header.Dest}, not to {runtime.NodeId}");
+            return;
+        }
+
+        if (!_handlers.TryGet(header.Type, out var handler))
+        {
+            Reply(header, Error(ErrorCode.NotSupported, $"unsupported message type '{header.Type}'"));
+            return;
+        }
+
+        if (handler.RequiresInit && runtime is null)
+        {
+            Reply(header, Error(ErrorCode.TemporarilyUnavailable, "node is not initialized yet: send init first"));
+            return;
+        }
+
+        if (_stopping)
+        {
+            Reply(header, Error(ErrorCode.TemporarilyUnavailable, "node is shutting down"));
+            return;
+        }
+
+        ValueTask<OutgoingBody> pending;
+        try
+        {
+            pending = handler.StartAsync(header, body, _lifetime.Token);
+        }
+        catch (Exception ex)
+        {
+            Reply(header, ErrorFor(header, ex));
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            // Completed without awaiting (cache hits, the local database): reply in input order.
+            Reply(header, pending.Result);
+            return;
+        }
+
+        _inFlight.Begin();
+        _ = CompleteAsync(header, pending);
+    }
+
+    private async Task CompleteAsync(MessageHeader header, ValueTask<OutgoingBody> pending)
+    {
+        try
+        {
+            OutgoingBody reply;
+            try
+            {
+                reply = await pending;
+            }
+            catch (Exception ex)
+            {
+                reply = ErrorFor(header, ex);
+            }
+
+            Reply(header, reply);
+        }
+        finally
+        {
+            _inFlight.End();
+        }
+    }
+
+    private ErrorBody ErrorFor(MessageHeader header, Exception ex)
+    {
+        switch (ex)
+        {
+            case NodeErrorException nodeError:
+                _context.Log.Debug($"{header.Type} from {header.Src} failed with {(int)nodeError.Code}: {nodeError.Message}");
+                return Error(nodeError.Code, nodeError.Message);
+            case OperationCanceledException when _lifetime.IsCancellationRequested:
+                // Cancelled by shutdown: it may have happened (indefinite).
+                return Error(ErrorCode.Crash, "node shut down before the operation finished");
+            default:
+                _context.Log.Error($"{header.Type} from {header.Src} crashed: {ex}");
+                return Error(ErrorCode.Crash, $"internal error: {ex.GetType().Name}");
+        }
+    }
+
+    private void Reply(MessageHeader header, OutgoingBody body, bool hasMsgId = true)
+    {
+        var src = _context.Runtime?.NodeId ?? header.Dest;
+        Writer.Send(src, header.Src, body, hasMsgId ? header.MsgId : null);
+    }
+
+    private void OnOversizedLine(long length) =>
+        _context.Log.Warn($"skipped a {length}-byte input line: the limit is {_context.Options.MaxMessageBytes} bytes (CACHENODE_MAX_MESSAGE_BYTES)");
+
+    private static ErrorBody Error(ErrorCode code, string text) => new((int)code, text);
+
+    private static string Preview(ReadOnlySpan<byte> line)
+    {
+        var text = Encoding.UTF8.GetString(line[..Math.Min(line.Length, LogPreviewChars * 4)]);
+        return text.Length <= LogPreviewChars ? text : text[..LogPreviewChars] + "…";
+    }
+}

@@ -1,0 +1,47 @@
+using CacheNode.Configuration;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+
+namespace CacheNode.Hosting;
+
+/// <summary>The services every handler may use, and the runtime once <c>init</c> has created it.</summary>
+internal sealed class NodeContext
+{
+    private NodeRuntime? _runtime;
+
+    public NodeContext(NodeOptions options, NodeStats stats, Log log, TimeProvider time, MessageWriter writer, CancellationToken lifetime)
+    {
+        Options = options;
+        Stats = stats;
+        Log = log;
+        Time = time;
+        Writer = writer;
+        Lifetime = lifetime;
+        Rpc = new RpcClient(writer, () => _runtime?.NodeId ?? string.Empty, time);
+    }
+
+    public NodeOptions Options { get; }
+
+    public NodeStats Stats { get; }
+
+    public Log Log { get; }
+
+    public TimeProvider Time { get; }
+
+    public MessageWriter Writer { get; }
+
+    public RpcClient Rpc { get; }
+
+    /// <summary>Cancelled when the node shuts down; background work (fills, flushes) runs under it.</summary>
+    public CancellationToken Lifetime { get; }
+
+    /// <summary>Null until <c>init</c>.</summary>
+    public NodeRuntime? Runtime => Volatile.Read(ref _runtime);
+
+    /// <summary>The runtime, for handlers that only run after <c>init</c>.</summary>
+    public NodeRuntime RequireRuntime() =>
+        Runtime ?? throw NodeErrorException.Unavailable("node is not initialized yet: send init first");
+
+    /// <summary>Installs the runtime once; false if <c>init</c> already happened.</summary>
+    public bool TryInitialize(NodeRuntime runtime) => Interlocked.CompareExchange(ref _runtime, runtime, null) is null;
+}

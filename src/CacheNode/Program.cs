@@ -1,0 +1,40 @@
+using System.Runtime.InteropServices;
+using CacheNode.Configuration;
+using CacheNode.Diagnostics;
+using CacheNode.Hosting;
+
+// The only place that touches the console: everything else runs over streams.
+NodeOptions? options;
+try
+{
+    options = OptionsParser.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (OptionsException ex)
+{
+    await Console.Error.WriteLineAsync($"cachenode: {ex.Message}");
+    return 2;
+}
+
+if (options is null)
+{
+    await Console.Out.WriteAsync(OptionsParser.Usage());
+    return 0;
+}
+
+var log = new Log(Console.Error, options.LogLevel);
+using var stop = new CancellationTokenSource();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+await using var input = Console.OpenStandardInput();
+await using var output = Console.OpenStandardOutput();
+var node = new Node(options, input, output, log, TimeProvider.System);
+return await node.RunAsync(stop.Token);
+
+void Stop(PosixSignalContext context)
+{
+    // Keep the process alive: the node drains write-behind and exits 0 by itself.
+    context.Cancel = true;
+    log.Info($"received {context.Signal}: shutting down");
+    stop.Cancel();
+}

@@ -1,0 +1,177 @@
+using System.Text.Json;
+
+namespace CacheNode.Protocol;
+
+/// <summary>
+/// Parses a line in two steps, as the contract asks: the envelope (<c>src</c>, <c>dest</c>, <c>body</c>)
+/// and the body's header (<c>type</c>, <c>msg_id</c>, <c>in_reply_to</c>). The typed body is bound later.
+/// </summary>
+internal static class EnvelopeParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    /// <summary>Parses a line; on failure <paramref name="error"/> says why (for the stderr log).</summary>
+    public static EnvelopeParseResult Parse(ReadOnlySpan<byte> line, out MessageHeader? header, out Range bodyRange, out string? error)
+    {
+        header = null;
+        bodyRange = default;
+        try
+        {
+            return ParseCore(line, out header, out bodyRange, out error);
+        }
+        catch (JsonException ex)
+        {
+            error = "not JSON: " + ex.Message;
+            return EnvelopeParseResult.NotJson;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader getters throw this when a token has the wrong type.
+            error = "wrong type in envelope: " + ex.Message;
+            return EnvelopeParseResult.NotJson;
+        }
+    }
+
+    private static EnvelopeParseResult ParseCore(ReadOnlySpan<byte> line, out MessageHeader? header, out Range bodyRange, out string? error)
+    {
+        header = null;
+        bodyRange = default;
+        var reader = new Utf8JsonReader(line, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = "a message must be a JSON object";
+            return EnvelopeParseResult.NotJson;
+        }
+
+        string? src = null;
+        string? dest = null;
+        var bodyStart = -1;
+        var bodyEnd = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("src"u8))
+            {
+                reader.Read();
+                src = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("dest"u8))
+            {
+                reader.Read();
+                dest = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                bodyStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                bodyEnd = (int)reader.BytesConsumed;
+            }
+            else
+            {
+                // Maelstrom adds an "id" to routed messages; anything else unknown is ignored too.
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        // Anything after the closing brace other than whitespace is not one JSON message.
+        while (reader.Read())
+        {
+            error = "trailing data after the message object";
+            return EnvelopeParseResult.NotJson;
+        }
+
+        if (bodyStart < 0)
+        {
+            error = "message has no body object";
+            return EnvelopeParseResult.NoType;
+        }
+
+        bodyRange = bodyStart..bodyEnd;
+        var headerResult = ParseHeader(line[bodyRange], out var type, out var msgId, out var inReplyTo, out error);
+        if (headerResult == EnvelopeParseResult.NoType)
+        {
+            return headerResult;
+        }
+
+        if (src is null || dest is null)
+        {
+            error = "message lacks a string src or dest";
+            return EnvelopeParseResult.NoRoute;
+        }
+
+        header = new MessageHeader(src, dest, type!, msgId, inReplyTo);
+        return headerResult;
+    }
+
+    private static EnvelopeParseResult ParseHeader(ReadOnlySpan<byte> body, out string? type, out long? msgId, out long? inReplyTo, out string? error)
+    {
+        type = null;
+        msgId = null;
+        inReplyTo = null;
+        error = null;
+        var badId = false;
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("msg_id"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id))
+                {
+                    msgId = id;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    badId = true;
+                }
+            }
+            else if (reader.ValueTextEquals("in_reply_to"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id))
+                {
+                    inReplyTo = id;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    badId = true;
+                }
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        if (string.IsNullOrEmpty(type))
+        {
+            error = "body.type is missing or not a string";
+            return EnvelopeParseResult.NoType;
+        }
+
+        if (badId)
+        {
+            error = "msg_id and in_reply_to must be integers";
+            return EnvelopeParseResult.BadHeader;
+        }
+
+        return EnvelopeParseResult.Ok;
+    }
+}

@@ -1,0 +1,19 @@
+namespace CacheNode.Protocol;
+
+/// <summary>Maelstrom's error codes (doc/protocol.md), the subset CacheNode returns or understands.</summary>
+internal enum ErrorCode
+{
+    /// <summary>A round trip timed out; the operation may have happened (indefinite).</summary>
+    Timeout = 0,
+    NodeNotFound = 1,
+    NotSupported = 10,
+    TemporarilyUnavailable = 11,
+    MalformedRequest = 12,
+    /// <summary>An unexpected internal failure; indefinite.</summary>
+    Crash = 13,
+    Abort = 14,
+    KeyDoesNotExist = 20,
+    KeyAlreadyExists = 21,
+    PreconditionFailed = 22,
+    TxnConflict = 30,
+}

@@ -1,0 +1,28 @@
+namespace CacheNode.Protocol;
+
+/// <summary>An error that becomes an <c>error</c> reply with a Maelstrom code.</summary>
+internal sealed class NodeErrorException : Exception
+{
+    public NodeErrorException(ErrorCode code, string text)
+        : base(text)
+    {
+        Code = code;
+    }
+
+    public NodeErrorException(ErrorCode code, string text, Exception inner)
+        : base(text, inner)
+    {
+        Code = code;
+    }
+
+    public ErrorCode Code { get; }
+
+    /// <summary>Definite errors promise the operation did not and will not happen.</summary>
+    public bool IsDefinite => Code is not (ErrorCode.Timeout or ErrorCode.Crash) && (int)Code < 1000;
+
+    public static NodeErrorException Malformed(string text) => new(ErrorCode.MalformedRequest, text);
+
+    public static NodeErrorException Unavailable(string text) => new(ErrorCode.TemporarilyUnavailable, text);
+
+    public static NodeErrorException Indefinite(string text) => new(ErrorCode.Timeout, text);
+}

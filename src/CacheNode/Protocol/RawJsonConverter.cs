@@ -1,0 +1,39 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CacheNode.Protocol;
+
+/// <summary>
+/// Reads any JSON value into its compact text token by token (no intermediate JsonDocument) and
+/// writes it back verbatim. Numbers and strings keep the sender's exact spelling.
+/// </summary>
+internal sealed class RawJsonConverter : JsonConverter<RawJson>
+{
+    // A missing value and an explicit null are different: null is a legal key or value.
+    public override bool HandleNull => true;
+
+    public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        // Fast paths for the scalars Maelstrom workloads use: their raw span already is the compact form.
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number when !reader.HasValueSequence:
+                return new RawJson(Encoding.UTF8.GetString(reader.ValueSpan));
+            case JsonTokenType.True:
+                return new RawJson("true");
+            case JsonTokenType.False:
+                return new RawJson("false");
+            case JsonTokenType.Null:
+                return RawJson.Null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(64);
+        CompactJson.CopyValue(ref reader, buffer);
+        return new RawJson(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.Text ?? "null", skipInputValidation: true);
+}

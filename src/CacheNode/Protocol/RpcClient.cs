@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Protocol;
+
+/// <summary>
+/// The node's own requests to services and peers: each request's <c>msg_id</c> maps to a pending
+/// completion, registered before the message can reach the wire and removed whatever the outcome,
+/// so a timed-out or cancelled call leaks nothing and the read loop never waits on a reply.
+/// </summary>
+internal sealed class RpcClient
+{
+    private readonly MessageWriter _writer;
+    private readonly Func<string> _self;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<RpcReply>> _pending = new();
+
+    public RpcClient(MessageWriter writer, Func<string> self, TimeProvider time)
+    {
+        _writer = writer;
+        _self = self;
+        _time = time;
+    }
+
+    /// <summary>Requests currently waiting for a reply.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Sends <paramref name="body"/> to <paramref name="dest"/> and waits for its reply.</summary>
+    /// <exception cref="RpcTimeoutException">No reply within <paramref name="timeout"/>.</exception>
+    public async Task<RpcReply> CallAsync(string dest, OutgoingBody body, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var completion = new TaskCompletionSource<RpcReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = completion);
+        try
+        {
+            return await completion.Task.WaitAsync(timeout, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new RpcTimeoutException(dest, body.Type, timeout);
+        }
+        finally
+        {
+            _pending.TryRemove(msgId, out _);
+        }
+    }
+
+    /// <summary>Completes the waiter for <paramref name="inReplyTo"/>; false for late or unknown replies.</summary>
+    public bool TryComplete(long inReplyTo, RpcReply reply) =>
+        _pending.TryRemove(inReplyTo, out var completion) && completion.TrySetResult(reply);
+}

@@ -1,0 +1,17 @@
+using CacheNode.Cache;
+using CacheNode.Database;
+
+namespace CacheNode.Strategies;
+
+/// <summary>Cache-aside with invalidation: the database first, then the cached copy is deleted; reads fill on a miss.</summary>
+internal sealed class CacheAsideStrategy : SynchronousStrategy
+{
+    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database)
+        : base(reader, database)
+    {
+    }
+
+    public override string Name => "cache-aside";
+
+    protected override WriteCompletion AfterWrite => WriteCompletion.Invalidate;
+}

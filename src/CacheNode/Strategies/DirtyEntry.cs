@@ -1,0 +1,39 @@
+using CacheNode.Protocol;
+
+namespace CacheNode.Strategies;
+
+/// <summary>A key whose newest value is not in the database yet. Only <see cref="DirtyBuffer"/> touches it, under its lock.</summary>
+internal sealed class DirtyEntry
+{
+    public DirtyEntry(RawJson value, long sequence, long now)
+    {
+        Value = value;
+        Version = 1;
+        FirstUnflushedSequence = sequence;
+        DirtySince = now;
+    }
+
+    /// <summary>The newest value: older ones are coalesced away.</summary>
+    public RawJson Value { get; set; }
+
+    /// <summary>Bumped by every write, so a flush knows whether the value changed while it was in flight.</summary>
+    public long Version { get; set; }
+
+    /// <summary>Write sequence number of the oldest write whose value is not yet in the database.</summary>
+    public long FirstUnflushedSequence { get; set; }
+
+    /// <summary>Timestamp from which the write delay of the oldest unflushed write counts.</summary>
+    public long DirtySince { get; set; }
+
+    /// <summary>First write that arrived while a flush of this key was in flight (0: none).</summary>
+    public long WrittenDuringFlushSequence { get; set; }
+
+    public long WrittenDuringFlushAt { get; set; }
+
+    public bool InFlight { get; set; }
+
+    public int Failures { get; set; }
+
+    /// <summary>Backoff: not to be flushed again before this timestamp.</summary>
+    public long RetryAt { get; set; }
+}

@@ -1,0 +1,172 @@
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+
+namespace CacheNode.Strategies;
+
+/// <summary>
+/// The background loop that moves dirty entries to the database: it waits out each entry's write delay
+/// (so repeated writes coalesce), writes a batch with a bounded number in flight, and retries failures
+/// with exponential backoff and jitter. Nothing leaves the buffer until the database acknowledged it.
+/// </summary>
+internal sealed class WriteBehindFlusher : IAsyncDisposable
+{
+    private static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly DirtyBuffer _buffer;
+    private readonly IKeyValueDatabase _database;
+    private readonly WriteBehindOptions _options;
+    private readonly TimeProvider _time;
+    private readonly NodeStats _stats;
+    private readonly Log _log;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _urgentRequests;
+    private volatile bool _draining;
+
+    public WriteBehindFlusher(DirtyBuffer buffer, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log)
+    {
+        _buffer = buffer;
+        _database = database;
+        _options = options;
+        _time = time;
+        _stats = stats;
+        _log = log;
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>Tells the loop there may be new work (a key became dirty).</summary>
+    public void Wake()
+    {
+        // The semaphore is a latch: one pending wake-up is enough, extra ones are dropped.
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another thread released it first.
+            }
+        }
+    }
+
+    /// <summary>Flushes without waiting out write delays until the returned scope is disposed (used by <c>flush</c>).</summary>
+    public IDisposable Hurry()
+    {
+        Interlocked.Increment(ref _urgentRequests);
+        Wake();
+        return new HurryScope(this);
+    }
+
+    /// <summary>Flushes everything left, then stops; gives up after <paramref name="budget"/>.</summary>
+    /// <returns>Dirty entries left unwritten.</returns>
+    public async Task<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        _draining = true;
+        Wake();
+        try
+        {
+            await _loop.WaitAsync(budget, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _log.Error($"write-behind drain gave up after {budget.TotalMilliseconds:0} ms with {_buffer.Count} dirty entries unwritten");
+        }
+
+        return _buffer.Count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the point.
+        }
+
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var delayTicks = (long)(_options.WriteDelay.TotalSeconds * _time.TimestampFrequency);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = _time.GetTimestamp();
+            var urgent = _draining || Volatile.Read(ref _urgentRequests) > 0;
+            var batch = _buffer.TakeDue(_options.BatchSize, now, delayTicks, urgent, out var nextDueAt);
+            if (batch.Count == 0)
+            {
+                if (_draining && _buffer.Count == 0)
+                {
+                    return;
+                }
+
+                var wait = nextDueAt == long.MaxValue
+                    ? Timeout.InfiniteTimeSpan
+                    : TimeSpan.FromSeconds((double)(nextDueAt - now) / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1);
+                await _wake.WaitAsync(wait, cancellationToken);
+                continue;
+            }
+
+            var writes = new Task[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                writes[i] = FlushOneAsync(batch[i], cancellationToken);
+            }
+
+            await Task.WhenAll(writes);
+        }
+    }
+
+    private async Task FlushOneAsync(DirtySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _database.WriteAsync(snapshot.Key, snapshot.Value, cancellationToken);
+            _buffer.Complete(snapshot, succeeded: true, retryAt: 0);
+            _stats.FlushedEntry();
+        }
+        catch (Exception ex)
+        {
+            var failures = _buffer.FailuresOf(snapshot.Key) + 1;
+            var retryAt = _time.GetTimestamp() + (long)(Backoff(failures).TotalSeconds * _time.TimestampFrequency);
+            _buffer.Complete(snapshot, succeeded: false, retryAt);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stats.FlushRetry();
+            _log.Warn($"write-behind flush of {snapshot.Key} failed (attempt {failures}): {ex.Message}; retrying");
+        }
+    }
+
+    // Exponential backoff with "equal jitter": half fixed, half random, so retries of many keys spread out.
+    private static TimeSpan Backoff(int failures)
+    {
+        var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, BaseBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    private sealed class HurryScope(WriteBehindFlusher owner) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref owner._urgentRequests);
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using CacheNode.Cache;
+using CacheNode.Database;
+
+namespace CacheNode.Strategies;
+
+/// <summary>Write-through: the database first, then the cache takes the new value, then the ack.</summary>
+internal sealed class WriteThroughStrategy : SynchronousStrategy
+{
+    public WriteThroughStrategy(SingleFlightReader reader, IKeyValueDatabase database)
+        : base(reader, database)
+    {
+    }
+
+    public override string Name => "write-through";
+
+    protected override WriteCompletion AfterWrite => WriteCompletion.Install;
+}
