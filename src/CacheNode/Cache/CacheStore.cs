@@ -12,7 +12,7 @@ namespace CacheNode.Cache;
 /// The stale-set race (a fill reads the database, a write lands and invalidates, then the fill installs
 /// the old value) is closed with epochs, as memcache leases do: a fill remembers the key's epoch when it
 /// starts and installs only if it has not moved. Writes move the epoch when they start and when they end,
-/// and install their own value only if nothing else moved it in between, so two overlapping writes never
+/// and install their own value only if no other write overlapped them, so two overlapping writes never
 /// leave the loser's value cached whatever order the database applied them in.
 /// </remarks>
 internal sealed class CacheStore
@@ -146,9 +146,11 @@ internal sealed class CacheStore
                 _slots.Add(key, slot);
             }
 
+            // A write that overlaps another cannot know which of them the database applied last.
+            var contended = slot.PendingWrites > 0;
             slot.Epoch = NextEpoch();
             slot.PendingWrites++;
-            return new WriteTicket(key, slot.Epoch, now);
+            return new WriteTicket(key, slot.Epoch, now, contended);
         }
     }
 
@@ -167,7 +169,9 @@ internal sealed class CacheStore
                 return false;
             }
 
-            var uncontended = slot.Epoch == ticket.Epoch;
+            // Installing is safe only if no other write overlapped this one at either end and nothing
+            // invalidated the key meanwhile; otherwise the entry goes and the next read fills afresh.
+            var uncontended = !ticket.Contended && slot.Epoch == ticket.Epoch;
             slot.Epoch = NextEpoch();
             if (completion == WriteCompletion.Install && uncontended)
             {

@@ -2,5 +2,5 @@ using CacheNode.Protocol;
 
 namespace CacheNode.Cache;
 
-/// <summary>A write in progress on a key, and the key's epoch just after the write began.</summary>
-internal readonly record struct WriteTicket(RawJson Key, long Epoch, long StartedAt);
+/// <summary>A write in progress on a key: the key's epoch just after it began, and whether another write was already in flight then.</summary>
+internal readonly record struct WriteTicket(RawJson Key, long Epoch, long StartedAt, bool Contended);

@@ -1,0 +1,283 @@
+using CacheNode.Cache;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.UnitTests.TestDoubles;
+using static CacheNode.UnitTests.TestDoubles.Keys;
+
+namespace CacheNode.UnitTests.Cache;
+
+public sealed class CacheStoreTests
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly NodeStats _stats = new();
+
+    [Fact]
+    public void Completed_fill_is_served_as_a_hit()
+    {
+        var cache = NewCache();
+        var lookup = cache.Lookup(Int(1));
+        lookup.Kind.Should().Be(CacheLookupKind.LeadFill);
+
+        cache.CompleteFill(lookup.Flight!, ReadResult.Of(Int(10))).Should().BeTrue();
+
+        var again = cache.Lookup(Int(1));
+        again.Kind.Should().Be(CacheLookupKind.Hit);
+        again.Value.Should().Be(ReadResult.Of(Int(10)));
+        _stats.Hits.Should().Be(1);
+        _stats.Misses.Should().Be(1);
+    }
+
+    [Fact]
+    public void Second_miss_during_a_fill_joins_it_instead_of_starting_another()
+    {
+        var cache = NewCache();
+        var leader = cache.Lookup(Int(1));
+        var joiner = cache.Lookup(Int(1));
+
+        joiner.Kind.Should().Be(CacheLookupKind.JoinFill);
+        joiner.Flight.Should().BeSameAs(leader.Flight);
+        _stats.Fills.Should().Be(1);
+        _stats.CoalescedWaits.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Fill_that_read_before_an_invalidation_is_not_installed_after_it()
+    {
+        var cache = NewCache();
+        var fill = cache.Lookup(Int(1)).Flight!;
+
+        // The invalidation overtakes the fill's reply.
+        cache.Invalidate(Int(1));
+        var installed = cache.CompleteFill(fill, ReadResult.Of(Int(10)));
+
+        installed.Should().BeFalse();
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+        _stats.RejectedStaleFills.Should().Be(1);
+        (await fill.Completion).Published.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Fill_racing_a_write_cannot_overwrite_the_written_value()
+    {
+        var cache = NewCache();
+        var fill = cache.Lookup(Int(1)).Flight!;
+        var write = cache.BeginWrite(Int(1));
+
+        cache.CompleteFill(fill, ReadResult.Of(Int(10))).Should().BeFalse();
+        cache.EndWrite(write, WriteCompletion.Install, Int(20)).Should().BeTrue();
+
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(20));
+    }
+
+    [Fact]
+    public void Fill_that_finishes_after_a_write_ends_is_rejected()
+    {
+        var cache = NewCache();
+        var fill = cache.Lookup(Int(1)).Flight!;
+        var write = cache.BeginWrite(Int(1));
+        cache.EndWrite(write, WriteCompletion.Install, Int(20));
+
+        cache.CompleteFill(fill, ReadResult.Of(Int(10))).Should().BeFalse();
+
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(20));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Overlapping_writes_leave_no_value_cached_whichever_ends_first(bool firstEndsFirst)
+    {
+        var cache = NewCache();
+        var first = cache.BeginWrite(Int(1));
+        var second = cache.BeginWrite(Int(1));
+
+        var (a, b) = firstEndsFirst ? (first, second) : (second, first);
+        cache.EndWrite(a, WriteCompletion.Install, Int(a == first ? 1 : 2)).Should().BeFalse();
+        cache.EndWrite(b, WriteCompletion.Install, Int(b == first ? 1 : 2)).Should().BeFalse();
+
+        cache.TryPeek(Int(1), out _).Should().BeFalse("the database may hold either value");
+    }
+
+    [Fact]
+    public void Cache_aside_write_drops_the_cached_copy()
+    {
+        var cache = NewCache();
+        Fill(cache, 1, 10);
+        var write = cache.BeginWrite(Int(1));
+        cache.EndWrite(write, WriteCompletion.Invalidate);
+
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Failed_cas_leaves_the_cached_copy_in_place()
+    {
+        var cache = NewCache();
+        Fill(cache, 1, 10);
+        var cas = cache.BeginWrite(Int(1));
+        cache.EndWrite(cas, WriteCompletion.Unchanged);
+
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(10));
+    }
+
+    [Fact]
+    public void Entry_expires_after_its_ttl()
+    {
+        var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromSeconds(10), TtlJitter = 0 });
+        Fill(cache, 1, 10);
+
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Hit);
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
+    }
+
+    [Fact]
+    public void Ttl_jitter_spreads_expiry_of_entries_filled_together()
+    {
+        var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromSeconds(10), TtlJitter = 0.5, EarlyRefreshBeta = 0 });
+        for (var key = 0; key < 200; key++)
+        {
+            Fill(cache, key, key);
+        }
+
+        // Jitter only shortens TTLs (by up to half here): all alive just before 5 s, all gone at 10 s,
+        // and in between some have expired and some have not.
+        _time.Advance(TimeSpan.FromSeconds(7.5));
+        var alive = Enumerable.Range(0, 200).Count(key => cache.TryPeek(Int(key), out _));
+        alive.Should().BeInRange(20, 180);
+        _time.Advance(TimeSpan.FromSeconds(2.6));
+        Enumerable.Range(0, 200).Count(key => cache.TryPeek(Int(key), out _)).Should().Be(0);
+    }
+
+    [Fact]
+    public void Lease_caps_how_long_an_entry_is_served_whatever_the_ttl()
+    {
+        var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromMinutes(5), TtlJitter = 0, Lease = TimeSpan.FromSeconds(2) });
+        Fill(cache, 1, 10);
+
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+        cache.TryPeek(Int(1), out _).Should().BeTrue();
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Missing_key_is_cached_as_missing_and_invalidated_like_any_entry()
+    {
+        var cache = NewCache();
+        var fill = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(fill, ReadResult.Missing);
+
+        var hit = cache.Lookup(Int(1));
+        hit.Kind.Should().Be(CacheLookupKind.Hit);
+        hit.Value.Found.Should().BeFalse();
+        _stats.NegativeHits.Should().Be(1);
+
+        cache.Invalidate(Int(1)).Should().BeTrue();
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
+    }
+
+    [Fact]
+    public void Negative_caching_can_be_turned_off()
+    {
+        var cache = NewCache(CacheOptions.Default with { NegativeTtl = TimeSpan.Zero });
+        var fill = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(fill, ReadResult.Missing);
+
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
+    }
+
+    [Fact]
+    public void Cache_never_holds_more_than_max_entries()
+    {
+        var cache = NewCache(CacheOptions.Default with { MaxEntries = 50 });
+        for (var key = 0; key < 500; key++)
+        {
+            Fill(cache, key, key);
+        }
+
+        cache.Count.Should().Be(50);
+        _stats.Evictions.Should().Be(450);
+    }
+
+    [Fact]
+    public void Eviction_keeps_a_hot_key_through_a_scan_of_cold_keys()
+    {
+        var cache = NewCache(CacheOptions.Default with { MaxEntries = 100 });
+        Fill(cache, -1, 42);
+        for (var key = 0; key < 10_000; key++)
+        {
+            // The hot key is read between every few cold inserts, as a hot key is.
+            if (key % 10 == 0)
+            {
+                cache.Lookup(Int(-1)).Kind.Should().Be(CacheLookupKind.Hit, $"the hot key was evicted by cold key {key}");
+            }
+
+            Fill(cache, key, key);
+        }
+
+        cache.TryPeek(Int(-1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(42));
+    }
+
+    [Fact]
+    public void Early_refresh_starts_in_the_background_as_expiry_nears_and_the_hit_is_still_served()
+    {
+        var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromSeconds(30), TtlJitter = 0, EarlyRefreshBeta = 1 });
+        var fill = cache.Lookup(Int(1)).Flight!;
+        // A slow fill (2 s) is XFetch's delta: refreshes start about that far ahead of expiry.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        cache.CompleteFill(fill, ReadResult.Of(Int(10)));
+
+        // 26 s before expiry the chance per read is e^-13: none of 50 reads refreshes.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Enumerable.Range(0, 50).Count(_ => HitStartsRefresh(cache)).Should().Be(0);
+
+        // 0.1 s before expiry the chance per read is 95%: a hit comes with a refresh, and only one
+        // refresh is in flight however many readers hit.
+        _time.Advance(TimeSpan.FromSeconds(25.9));
+        var lookups = Enumerable.Range(0, 50).Select(_ => cache.Lookup(Int(1))).ToList();
+        lookups.Should().OnlyContain(l => l.Kind == CacheLookupKind.Hit);
+        lookups.Count(l => l.Flight is not null).Should().Be(1);
+        _stats.EarlyRefreshes.Should().Be(1);
+    }
+
+    [Fact]
+    public void Failed_fill_caches_nothing_and_the_next_reader_leads_a_new_fill()
+    {
+        var cache = NewCache();
+        var fill = cache.Lookup(Int(1)).Flight!;
+        cache.FailFill(fill, new InvalidOperationException("database down"));
+
+        fill.Completion.IsFaulted.Should().BeTrue();
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
+    }
+
+    private static bool HitStartsRefresh(CacheStore cache)
+    {
+        var lookup = cache.Lookup(Int(1));
+        if (lookup.Flight is { } refresh)
+        {
+            // Fail it so the entry stays exactly as it was for the next draw.
+            cache.FailFill(refresh, new InvalidOperationException("not needed"));
+            return true;
+        }
+
+        return false;
+    }
+
+    private CacheStore NewCache(CacheOptions? options = null) => new(options ?? CacheOptions.Default, _time, _stats);
+
+    private static void Fill(CacheStore cache, long key, long value)
+    {
+        var lookup = cache.Lookup(Int(key));
+        if (lookup.Kind == CacheLookupKind.LeadFill)
+        {
+            cache.CompleteFill(lookup.Flight!, ReadResult.Of(Int(value)));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using CacheNode.Cache;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Strategies;
+using CacheNode.UnitTests.TestDoubles;
+using static CacheNode.UnitTests.TestDoubles.Keys;
+
+namespace CacheNode.UnitTests.Cache;
+
+public sealed class SingleFlightReaderTests
+{
+    private readonly ControllableDatabase _database = new();
+    private readonly NodeStats _stats = new();
+    private readonly CacheStore _cache;
+    private readonly SingleFlightReader _reader;
+
+    public SingleFlightReaderTests()
+    {
+        _cache = new CacheStore(CacheOptions.Default, TimeProvider.System, _stats);
+        _reader = new SingleFlightReader(_cache, _database, Log.Silent, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Thousand_concurrent_reads_of_a_cold_key_cost_exactly_one_database_read()
+    {
+        await _database.Store.WriteAsync(Int(1), Int(42));
+        var gate = new TaskCompletionSource();
+        _database.ReadGate = gate.Task;
+
+        var reads = Enumerable.Range(0, 1000).Select(_ => _reader.ReadAsync(Int(1)).AsTask()).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(reads);
+
+        _database.Reads.Should().Be(1);
+        results.Should().OnlyContain(r => r == ReadResult.Of(Int(42)));
+        _stats.CoalescedWaits.Should().Be(999);
+    }
+
+    [Fact]
+    public async Task Failed_fill_fails_every_waiter_and_the_next_read_tries_again()
+    {
+        await _database.Store.WriteAsync(Int(1), Int(42));
+        var gate = new TaskCompletionSource();
+        _database.ReadGate = gate.Task;
+
+        var reads = Enumerable.Range(0, 100).Select(_ => _reader.ReadAsync(Int(1)).AsTask()).ToList();
+        gate.SetException(new TimeoutException("database did not answer"));
+        foreach (var read in reads)
+        {
+            await read.Invoking(r => r).Should().ThrowAsync<TimeoutException>();
+        }
+
+        _cache.TryPeek(Int(1), out _).Should().BeFalse("a failed fill caches nothing");
+        _database.ReadGate = null;
+        (await _reader.ReadAsync(Int(1))).Should().Be(ReadResult.Of(Int(42)));
+        _database.Reads.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Waiter_of_a_fill_that_lost_a_race_with_a_write_reads_again_and_sees_the_write()
+    {
+        var strategy = new WriteThroughStrategy(_reader, _database);
+        await _database.Store.WriteAsync(Int(1), Int(1));
+        var gate = new TaskCompletionSource();
+        _database.ReadGate = gate.Task;
+
+        // The leader's read has taken the old value from the database and waits at the gate.
+        var leader = _reader.ReadAsync(Int(1)).AsTask();
+        var waiter = _reader.ReadAsync(Int(1)).AsTask();
+        _database.ReadGate = null;
+        await strategy.WriteAsync(Int(1), Int(2));
+        gate.SetResult();
+
+        (await leader).Value.Should().Be(Int(1), "the leader's own read happened during its request");
+        (await waiter).Value.Should().Be(Int(2), "the waiter must not take a value that predates the write it may follow");
+        _cache.TryPeek(Int(1), out var cached).Should().BeTrue();
+        cached.Value.Should().Be(Int(2));
+        _stats.RejectedStaleFills.Should().Be(1);
+    }
+}

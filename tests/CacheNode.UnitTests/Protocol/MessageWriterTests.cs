@@ -1,0 +1,57 @@
+using System.IO.Pipelines;
+using System.Text;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.UnitTests.Protocol;
+
+public sealed class MessageWriterTests
+{
+    [Fact]
+    public async Task Writes_the_contracts_byte_exact_line()
+    {
+        var output = new MemoryStream();
+        var writer = new MessageWriter(output);
+
+        writer.Send("n1", "c0", new InitOk(), inReplyTo: 1);
+        await writer.DisposeAsync();
+
+        Encoding.UTF8.GetString(output.ToArray())
+            .Should().Be("{\"src\":\"n1\",\"dest\":\"c0\",\"body\":{\"type\":\"init_ok\",\"in_reply_to\":1,\"msg_id\":0}}\n");
+    }
+
+    [Fact]
+    public async Task Message_ids_appear_in_counter_order_when_many_threads_send()
+    {
+        var output = new MemoryStream();
+        var writer = new MessageWriter(output);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 2500; i++)
+            {
+                writer.Send("n1", "c" + t, new WriteOk(), inReplyTo: i);
+            }
+        })));
+        await writer.DisposeAsync();
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(10_000);
+        lines.Select(l => long.Parse(l[(l.LastIndexOf(':') + 1)..^2], System.Globalization.CultureInfo.InvariantCulture))
+            .Should().Equal(Enumerable.Range(0, 10_000).Select(i => (long)i));
+    }
+
+    [Fact]
+    public async Task Reply_is_flushed_without_waiting_for_more_messages()
+    {
+        var pipe = new Pipe();
+        var writer = new MessageWriter(pipe.Writer.AsStream());
+
+        writer.Send("n1", "c0", new WriteOk(), inReplyTo: 5);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var read = await pipe.Reader.ReadAtLeastAsync(10, timeout.Token);
+
+        Encoding.UTF8.GetString(read.Buffer).Should().StartWith("{\"src\":\"n1\"");
+        await writer.DisposeAsync();
+    }
+}

@@ -1,0 +1,204 @@
+using CacheNode.Cache;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+using CacheNode.Strategies;
+using CacheNode.UnitTests.TestDoubles;
+using static CacheNode.UnitTests.TestDoubles.Keys;
+
+namespace CacheNode.UnitTests.Strategies;
+
+public sealed class WriteBehindStrategyTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+    private readonly ControllableDatabase _database = new();
+    private readonly NodeStats _stats = new();
+    private WriteBehindStrategy? _strategy;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_strategy is not null)
+        {
+            await _strategy.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Write_is_acked_before_the_database_has_it_and_reads_see_it_at_once()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        await strategy.WriteAsync(Int(1), Int(5));
+
+        (await _database.Store.ReadAsync(Int(1))).Found.Should().BeFalse();
+        (await strategy.ReadAsync(Int(1))).Value.Should().Be(Int(5));
+        strategy.QueueDepth.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Thousand_writes_to_one_key_within_the_delay_cost_one_database_write()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        for (var i = 0; i < 1000; i++)
+        {
+            await strategy.WriteAsync(Int(1), Int(i));
+        }
+
+        await strategy.FlushAsync();
+
+        _database.Writes.Should().Be(1);
+        (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(999));
+        _stats.CoalescedWrites.Should().Be(999);
+        strategy.QueueDepth.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Flusher_writes_in_batches_with_bounded_concurrency()
+    {
+        _database.WriteLatency = TimeSpan.FromMilliseconds(20);
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long, BatchSize = 4 });
+        for (var key = 0; key < 20; key++)
+        {
+            await strategy.WriteAsync(Int(key), Int(key * 10));
+        }
+
+        await strategy.FlushAsync();
+
+        _database.MaxWritesInFlight.Should().BeInRange(2, 4, "a batch writes several keys at once, never more than the batch size");
+        _database.Writes.Should().Be(20);
+        _database.Store.Count.Should().Be(20);
+    }
+
+    [Fact]
+    public async Task Failed_flushes_are_retried_until_the_database_takes_the_value()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero });
+        _database.FailNextWrites(3);
+        await strategy.WriteAsync(Int(1), Int(5));
+
+        await strategy.FlushAsync();
+
+        (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(5));
+        _database.Writes.Should().Be(4);
+        _stats.FlushRetries.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Write_during_an_in_flight_flush_is_flushed_after_it_and_not_lost()
+    {
+        _database.WriteLatency = TimeSpan.FromMilliseconds(100);
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero });
+        await strategy.WriteAsync(Int(1), Int(1));
+        await WaitUntil(() => _database.Writes == 1);
+
+        await strategy.WriteAsync(Int(1), Int(2));
+        await strategy.FlushAsync();
+
+        (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(2));
+        _database.Writes.Should().Be(2);
+        _database.MaxWritesInFlight.Should().Be(1, "one flush per key at a time keeps the key's values in order");
+    }
+
+    [Fact]
+    public async Task Full_queue_rejects_a_new_key_with_definite_error_11_but_still_coalesces_dirty_keys()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long, QueueCapacity = 2 });
+        await strategy.WriteAsync(Int(1), Int(1));
+        await strategy.WriteAsync(Int(2), Int(2));
+
+        var overflow = () => strategy.WriteAsync(Int(3), Int(3)).AsTask();
+        var error = (await overflow.Should().ThrowAsync<NodeErrorException>()).Which;
+
+        error.Code.Should().Be(ErrorCode.TemporarilyUnavailable);
+        error.IsDefinite.Should().BeTrue();
+        (await strategy.ReadAsync(Int(3))).Found.Should().BeFalse("a rejected write did not happen");
+        await strategy.WriteAsync(Int(1), Int(10));
+        (await strategy.ReadAsync(Int(1))).Value.Should().Be(Int(10));
+        _stats.RejectedWrites.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Full_queue_with_sync_overflow_writes_through_before_the_ack()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long, QueueCapacity = 1, Overflow = OverflowPolicy.Sync });
+        await strategy.WriteAsync(Int(1), Int(1));
+        await strategy.WriteAsync(Int(2), Int(2));
+
+        (await _database.Store.ReadAsync(Int(2))).Value.Should().Be(Int(2));
+        (await _database.Store.ReadAsync(Int(1))).Found.Should().BeFalse("key 1 is still waiting for its delay");
+        (await strategy.ReadAsync(Int(2))).Value.Should().Be(Int(2));
+    }
+
+    [Fact]
+    public async Task Cas_compares_against_the_dirty_value_not_the_database()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        await _database.Store.WriteAsync(Int(1), Int(0));
+        await strategy.WriteAsync(Int(1), Int(1));
+
+        (await strategy.CasAsync(Int(1), Int(0), Int(2), createIfNotExists: false)).Should().Be(CasResult.Mismatch);
+        (await strategy.CasAsync(Int(1), Int(1), Int(2), createIfNotExists: false)).Should().Be(CasResult.Ok);
+        (await strategy.CasAsync(Int(7), Int(1), Int(2), createIfNotExists: false)).Should().Be(CasResult.KeyMissing);
+        (await strategy.ReadAsync(Int(1))).Value.Should().Be(Int(2));
+    }
+
+    [Fact]
+    public async Task Concurrent_cas_on_one_key_lets_exactly_one_succeed()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        await strategy.WriteAsync(Int(1), Int(0));
+
+        var attempts = await Task.WhenAll(Enumerable.Range(1, 50).Select(i => Task.Run(() => strategy.CasAsync(Int(1), Int(0), Int(i), false).AsTask())));
+
+        attempts.Count(r => r == CasResult.Ok).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Drain_at_shutdown_writes_every_dirty_entry_without_waiting_out_the_delay()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.FromMinutes(10) });
+        for (var key = 0; key < 100; key++)
+        {
+            await strategy.WriteAsync(Int(key), Int(key));
+        }
+
+        var left = await strategy.DrainAsync(TimeSpan.FromSeconds(20));
+
+        left.Should().Be(0);
+        _database.Store.Count.Should().Be(100);
+        for (var key = 0; key < 100; key++)
+        {
+            (await _database.Store.ReadAsync(Int(key))).Value.Should().Be(Int(key));
+        }
+    }
+
+    [Fact]
+    public async Task Flush_waits_for_writes_acked_before_it()
+    {
+        _database.WriteLatency = TimeSpan.FromMilliseconds(30);
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.FromSeconds(5) });
+        await strategy.WriteAsync(Int(1), Int(1));
+        await strategy.WriteAsync(Int(2), Int(2));
+
+        await strategy.FlushAsync();
+
+        _database.Store.Count.Should().Be(2);
+    }
+
+    private WriteBehindStrategy Create(WriteBehindOptions options)
+    {
+        var cache = new CacheStore(CacheOptions.Default, TimeProvider.System, _stats);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
+        _strategy = new WriteBehindStrategy(reader, _database, options, TimeProvider.System, _stats, Log.Silent);
+        return _strategy;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold by now");
+            await Task.Delay(5);
+        }
+    }
+}
