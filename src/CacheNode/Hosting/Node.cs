@@ -210,7 +210,11 @@ internal sealed class Node
         switch (ex)
         {
             case NodeErrorException nodeError:
-                _context.Log.Debug($"{header.Type} from {header.Src} failed with {(int)nodeError.Code}: {nodeError.Message}");
+                // Crash-class errors are worth a warning, with the detail the reply text leaves out.
+                var detail = nodeError.InnerException is { } inner ? $" ({inner.Message})" : string.Empty;
+                _context.Log.Write(
+                    nodeError.Code == ErrorCode.Crash ? LogLevel.Warn : LogLevel.Debug,
+                    $"{header.Type} from {header.Src} failed with {(int)nodeError.Code}: {nodeError.Message}{detail}");
                 return Error(nodeError.Code, nodeError.Message);
             case OperationCanceledException when _lifetime.IsCancellationRequested:
                 // Cancelled by shutdown: it may have happened (indefinite).

@@ -32,7 +32,8 @@ internal sealed class RpcReply
         }
         catch (JsonException ex)
         {
-            throw new NodeErrorException(ErrorCode.Crash, $"{Src} sent a malformed {Type}: {ex.Message}", ex);
+            // The detail goes to the log through the exception; the reply text stays stable.
+            throw new NodeErrorException(ErrorCode.Crash, $"{Src} sent a malformed {Type}", ex);
         }
     }
 

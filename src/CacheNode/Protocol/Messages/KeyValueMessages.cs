@@ -15,7 +15,7 @@ internal sealed record ReadRequest : OutgoingBody
 }
 
 /// <summary><c>read_ok {value}</c>.</summary>
-internal sealed record ReadOk([property: JsonPropertyName("value")] RawJson Value) : OutgoingBody
+internal sealed record ReadOk([property: JsonPropertyName("value"), JsonRequired] RawJson Value) : OutgoingBody
 {
     protected override string MessageType => "read_ok";
 }
