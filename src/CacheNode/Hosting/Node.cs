@@ -63,6 +63,7 @@ internal sealed class Node
         // From here on new requests get error 11; replies to our own requests are still routed, since
         // a database behind stdin/stdout (lin-kv) may still be answering them.
         _stopping = true;
+        log.Debug(stop.IsCancellationRequested ? "stop requested: draining" : "end of input: draining");
         var budget = TimeSpan.FromMilliseconds(options.DrainTimeoutMs);
         var unfinished = await _inFlight.WaitIdleAsync(budget, _context.Time);
         if (unfinished > 0)
@@ -83,11 +84,19 @@ internal sealed class Node
             await runtime.DisposeAsync();
         }
 
+        log.Debug("drained; stopping the reader and flushing output");
         await _lifetime.CancelAsync();
+        log.Debug("lifetime cancelled");
         await readCancellation.CancelAsync();
         try
         {
-            await reading;
+            // A console read blocked in the kernel ignores cancellation while stdin stays open (after
+            // SIGTERM): give the reader a moment, then leave it to die with the process.
+            await reading.WaitAsync(TimeSpan.FromMilliseconds(200), _context.Time, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            log.Debug("input still open; not waiting for it");
         }
         catch (OperationCanceledException)
         {
@@ -98,7 +107,9 @@ internal sealed class Node
             log.Debug($"input reader ended with {ex.GetBaseException().Message}");
         }
 
+        log.Debug("reader stopped");
         await Writer.DisposeAsync();
+        log.Debug("output flushed");
         _lifetime.Dispose();
         return exitCode;
     }
