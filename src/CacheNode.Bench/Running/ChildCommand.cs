@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace CacheNode.Bench.Running;
+
+/// <summary>A program the bench spawns, with the name the report gives it.</summary>
+internal sealed record ChildCommand(string Label, CommandRole Role, string FileName, IReadOnlyList<string> Arguments)
+{
+    /// <summary>Variables set for the child on top of the bench's own environment.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Nodes read requests on stdin and answer each line; <c>cat</c> reads its file argument instead.</summary>
+    public bool IsNode => Role != CommandRole.PipeCeiling;
+
+    public static ChildCommand Cat(string path) => new("cat", CommandRole.PipeCeiling, "cat", [path]);
+
+    public static ChildCommand CacheNode(string dll, string strategy) =>
+        new($"CacheNode {strategy}", CommandRole.CacheNode, "dotnet", [dll])
+        {
+            Environment = new Dictionary<string, string> { ["CACHENODE_STRATEGY"] = strategy },
+        };
+
+    public static ChildCommand Peer(string command) => new($"peer `{command}`", CommandRole.Peer, "/bin/sh", ["-c", command]);
+
+    public ProcessStartInfo ToStartInfo()
+    {
+        // All three streams are pipes: stdin carries the requests, stdout is what we time, and stderr is
+        // drained by the bench (StderrTail) so a chatty child can never fill it and stall.
+        var info = new ProcessStartInfo(FileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+}
