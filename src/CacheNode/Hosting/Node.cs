@@ -22,6 +22,8 @@ internal sealed class Node
     private readonly InFlightRequests _inFlight = new();
     private readonly CancellationTokenSource _lifetime = new();
     private volatile bool _stopping;
+    // Touched only by the read loop.
+    private bool _inBatch;
 
     public Node(NodeOptions options, Stream input, Stream output, Log log, TimeProvider time)
     {
@@ -49,7 +51,7 @@ internal sealed class Node
         var log = _context.Log;
         var options = _context.Options;
         using var readCancellation = new CancellationTokenSource();
-        var reading = _lines.RunAsync(OnLine, OnOversizedLine, readCancellation.Token);
+        var reading = _lines.RunAsync(OnLine, OnOversizedLine, OnChunkDoneAsync, readCancellation.Token);
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (stop.Register(() => stopRequested.TrySetResult()))
         {
@@ -116,6 +118,13 @@ internal sealed class Node
 
     private void OnLine(ReadOnlySpan<byte> line)
     {
+        if (!_inBatch)
+        {
+            // Replies to this chunk of input leave in one write when the chunk is done.
+            Writer.BeginBatch();
+            _inBatch = true;
+        }
+
         if (line.Trim(" \t\r"u8).IsEmpty)
         {
             return;
@@ -240,6 +249,18 @@ internal sealed class Node
     {
         var src = _context.Runtime?.NodeId ?? header.Dest;
         Writer.Send(src, header.Src, body, hasMsgId ? header.MsgId : null);
+    }
+
+    private ValueTask OnChunkDoneAsync()
+    {
+        if (_inBatch)
+        {
+            _inBatch = false;
+            Writer.EndBatch();
+        }
+
+        // Backpressure: if whoever reads our output falls behind, stop reading input until it catches up.
+        return Writer.WaitForRoomAsync(_lifetime.Token);
     }
 
     private void OnOversizedLine(long length) =>

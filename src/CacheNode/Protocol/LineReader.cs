@@ -23,7 +23,8 @@ internal sealed class LineReader
 
     /// <summary>Reads until end of input (or cancellation), calling <paramref name="onLine"/> for each line.</summary>
     /// <param name="onOversized">Called with the byte count of each line skipped for exceeding the limit.</param>
-    public async Task RunAsync(LineHandler onLine, Action<long> onOversized, CancellationToken cancellationToken)
+    /// <param name="onChunkDone">Awaited after each chunk of input is dispatched, before waiting for more.</param>
+    public async Task RunAsync(LineHandler onLine, Action<long> onOversized, Func<ValueTask>? onChunkDone, CancellationToken cancellationToken)
     {
         // While skipping an oversized line we discard bytes until its newline.
         long skipping = -1;
@@ -34,6 +35,10 @@ internal sealed class LineReader
                 var result = await _reader.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
                 skipping = Consume(ref buffer, onLine, onOversized, skipping);
+                if (onChunkDone is not null && !result.IsCompleted)
+                {
+                    await onChunkDone();
+                }
 
                 if (result.IsCompleted)
                 {
@@ -48,6 +53,11 @@ internal sealed class LineReader
                     }
 
                     _reader.AdvanceTo(buffer.End);
+                    if (onChunkDone is not null)
+                    {
+                        await onChunkDone();
+                    }
+
                     return;
                 }
 

@@ -1,5 +1,6 @@
 using CacheNode.Database;
 using CacheNode.Diagnostics;
+using CacheNode.Threading;
 
 namespace CacheNode.Strategies;
 
@@ -19,7 +20,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private readonly Log _log;
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _urgentRequests;
@@ -37,21 +38,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     }
 
     /// <summary>Tells the loop there may be new work (a key became dirty).</summary>
-    public void Wake()
-    {
-        // The semaphore is a latch: one pending wake-up is enough, extra ones are dropped.
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another thread released it first.
-            }
-        }
-    }
+    public void Wake() => _wake.Set();
 
     /// <summary>Flushes without waiting out write delays until the returned scope is disposed (used by <c>flush</c>).</summary>
     public IDisposable Hurry()

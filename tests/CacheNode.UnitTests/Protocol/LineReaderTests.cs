@@ -12,7 +12,7 @@ public sealed class LineReaderTests
         var pipe = new Pipe();
         var lines = new List<string>();
         var reader = new LineReader(pipe.Reader.AsStream(), maxLineBytes: 1024);
-        var run = reader.RunAsync(line => lines.Add(Encoding.UTF8.GetString(line)), _ => { }, CancellationToken.None);
+        var run = reader.RunAsync(line => lines.Add(Encoding.UTF8.GetString(line)), _ => { }, null, CancellationToken.None);
 
         foreach (var chunk in new[] { "{\"a\":", "1}\n{\"b\"", ":2}\r\n\n", "last-without-newline" })
         {
@@ -34,7 +34,7 @@ public sealed class LineReaderTests
         var skipped = new List<long>();
         var reader = new LineReader(new MemoryStream(Encoding.UTF8.GetBytes(input)), maxLineBytes: 1024);
 
-        await reader.RunAsync(line => lines.Add(Encoding.UTF8.GetString(line)), skipped.Add, CancellationToken.None);
+        await reader.RunAsync(line => lines.Add(Encoding.UTF8.GetString(line)), skipped.Add, null, CancellationToken.None);
 
         lines.Should().Equal("ok");
         skipped.Should().Equal(5000, 3000);
