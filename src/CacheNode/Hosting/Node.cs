@@ -20,6 +20,7 @@ internal sealed class Node
     private readonly HandlerRegistry _handlers;
     private readonly LineReader _lines;
     private readonly InFlightRequests _inFlight = new();
+    private readonly EnvelopeParser _parser = new();
     private readonly CancellationTokenSource _lifetime = new();
     private volatile bool _stopping;
     // Touched only by the read loop.
@@ -130,7 +131,7 @@ internal sealed class Node
             return;
         }
 
-        var parsed = EnvelopeParser.Parse(line, out var header, out var bodyRange, out var error);
+        var parsed = _parser.Parse(line, out var header, out var bodyRange, out var error);
         switch (parsed)
         {
             case EnvelopeParseResult.NotJson or EnvelopeParseResult.NoType or EnvelopeParseResult.NoRoute:

@@ -6,12 +6,15 @@ namespace CacheNode.Protocol;
 /// Parses a line in two steps, as the contract asks: the envelope (<c>src</c>, <c>dest</c>, <c>body</c>)
 /// and the body's header (<c>type</c>, <c>msg_id</c>, <c>in_reply_to</c>). The typed body is bound later.
 /// </summary>
-internal static class EnvelopeParser
+internal sealed class EnvelopeParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
+    // The same ids and types arrive on nearly every line: reuse their strings.
+    private readonly Utf8StringCache _names = new();
+
     /// <summary>Parses a line; on failure <paramref name="error"/> says why (for the stderr log).</summary>
-    public static EnvelopeParseResult Parse(ReadOnlySpan<byte> line, out MessageHeader? header, out Range bodyRange, out string? error)
+    public EnvelopeParseResult Parse(ReadOnlySpan<byte> line, out MessageHeader? header, out Range bodyRange, out string? error)
     {
         header = null;
         bodyRange = default;
@@ -32,7 +35,7 @@ internal static class EnvelopeParser
         }
     }
 
-    private static EnvelopeParseResult ParseCore(ReadOnlySpan<byte> line, out MessageHeader? header, out Range bodyRange, out string? error)
+    private EnvelopeParseResult ParseCore(ReadOnlySpan<byte> line, out MessageHeader? header, out Range bodyRange, out string? error)
     {
         header = null;
         bodyRange = default;
@@ -52,13 +55,13 @@ internal static class EnvelopeParser
             if (reader.ValueTextEquals("src"u8))
             {
                 reader.Read();
-                src = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                src = ReadName(ref reader);
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("dest"u8))
             {
                 reader.Read();
-                dest = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                dest = ReadName(ref reader);
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("body"u8))
@@ -112,7 +115,7 @@ internal static class EnvelopeParser
         return headerResult;
     }
 
-    private static EnvelopeParseResult ParseHeader(ReadOnlySpan<byte> body, out string? type, out long? msgId, out long? inReplyTo, out string? error)
+    private EnvelopeParseResult ParseHeader(ReadOnlySpan<byte> body, out string? type, out long? msgId, out long? inReplyTo, out string? error)
     {
         type = null;
         msgId = null;
@@ -126,7 +129,7 @@ internal static class EnvelopeParser
             if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                type = ReadName(ref reader);
             }
             else if (reader.ValueTextEquals("msg_id"u8))
             {
@@ -173,5 +176,16 @@ internal static class EnvelopeParser
         }
 
         return EnvelopeParseResult.Ok;
+    }
+
+    private string? ReadName(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        // Escaped or split names are rare: let the reader unescape them.
+        return reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString() : _names.Get(reader.ValueSpan);
     }
 }

@@ -27,11 +27,24 @@ internal sealed class RawJsonConverter : JsonConverter<RawJson>
                 return new RawJson("false");
             case JsonTokenType.Null:
                 return RawJson.Null;
+            case JsonTokenType.String when !reader.HasValueSequence:
+                return new RawJson(Quote(reader.ValueSpan));
         }
 
         var buffer = new ArrayBufferWriter<byte>(64);
         CompactJson.CopyValue(ref reader, buffer);
         return new RawJson(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    // The string's raw (still escaped) bytes between quotes are its compact form.
+    private static string Quote(ReadOnlySpan<byte> escaped)
+    {
+        var length = Encoding.UTF8.GetCharCount(escaped) + 2;
+        Span<char> chars = length <= 256 ? stackalloc char[length] : new char[length];
+        chars[0] = '"';
+        Encoding.UTF8.GetChars(escaped, chars[1..]);
+        chars[^1] = '"';
+        return new string(chars);
     }
 
     public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>

@@ -45,7 +45,7 @@ public sealed class EnvelopeParserTests
     private static EnvelopeParseResult Parse(string line, out MessageHeader? header, out string body)
     {
         var bytes = Encoding.UTF8.GetBytes(line);
-        var result = EnvelopeParser.Parse(bytes, out header, out var range, out _);
+        var result = new EnvelopeParser().Parse(bytes, out header, out var range, out _);
         body = result == EnvelopeParseResult.Ok ? Encoding.UTF8.GetString(bytes.AsSpan()[range]) : string.Empty;
         return result;
     }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test suite (unit tests, then golden/integration tests against the built process) and
+# ends with one line: "N passed, N failed[, N skipped]". Exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet build CacheNode.sln -c Release -nologo -v quiet 2>&1 | tee -a "$log" | grep -E "error|Warn|warn" || true
+build_status=${PIPESTATUS[0]}
+if [ "$build_status" -ne 0 ]; then
+  echo "build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+for project in tests/CacheNode.UnitTests tests/CacheNode.IntegrationTests; do
+  echo "== $project" >&2
+  dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee -a "$log" | grep -vE "^\s*$" >&2
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+
+# Sum the runners' own summary lines, e.g. "Passed!  - Failed:     0, Passed:    78, Skipped:     0, ...".
+read -r passed failed skipped < <(grep -E "^(Passed|Failed)! +- Failed:" "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+runs=$(grep -cE "^(Passed|Failed)! +- Failed:" "$log")
+if [ "$runs" -lt 2 ]; then
+  echo "expected a summary from each of the 2 test projects, found $runs" >&2
+  status=1
+  failed=$((failed + 1))
+fi
+[ "$failed" -eq 0 ] || status=1
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
