@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds CacheNode and its benchmark in Release, then runs the benchmark; arguments pass through.
+# Builds CacheNode as users run it (scripts/build.sh: ReadyToRun publish) and its benchmark, then runs
+# the benchmark against that build; arguments pass through.
 # Usage: scripts/bench.sh [--requests N] [--peer "CMD"] [--out FILE]   (--help for the rest)
 # The Markdown report goes to stdout (and --out FILE); build output and progress go to stderr.
 set -euo pipefail
@@ -10,10 +11,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # a relative --out lands where the caller expects.
 (
   cd "$root"
-  dotnet build src/CacheNode -c Release -nologo -v quiet
+  scripts/build.sh
   dotnet build src/CacheNode.Bench -c Release -nologo -v quiet
 ) >&2
 
 # --node comes first so that a --node in "$@" wins.
 exec dotnet "$root/src/CacheNode.Bench/bin/Release/net10.0/CacheNode.Bench.dll" \
-  --node "$root/src/CacheNode/bin/Release/net10.0/CacheNode.dll" "$@"
+  --node "$root/artifacts/cachenode/CacheNode.dll" "$@"
