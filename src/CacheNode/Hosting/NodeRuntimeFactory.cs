@@ -38,6 +38,11 @@ internal static class NodeRuntimeFactory
         };
 
         context.Log.Info($"{nodeId}: {strategy.Name} over {database.Name}, cluster of {nodeIds.Count}");
+        if (clustered)
+        {
+            // Said loudly because it matters: each node's cache is only bounded by the lease.
+            context.Log.Warn($"cross-node invalidation is not implemented yet: another node's write can leave this node serving the old value for up to {options.LeaseMs} ms (lease_ms)");
+        }
         return new NodeRuntime(nodeId, nodeIds, database, cache, strategy);
     }
 
