@@ -1,0 +1,46 @@
+namespace CacheNode.Maelstrom.Net;
+
+/// <summary>Messages delivered, split the way the report needs them.</summary>
+internal sealed class MessageCounts
+{
+    private long _clientNode;
+    private long _nodeNode;
+    private long _nodeService;
+    private long _dropped;
+    private long _nodeToService;
+
+    public long ClientNode => Interlocked.Read(ref _clientNode);
+    public long NodeNode => Interlocked.Read(ref _nodeNode);
+    public long NodeService => Interlocked.Read(ref _nodeService);
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Requests from nodes to services: the database round trips.</summary>
+    public long NodeToService => Interlocked.Read(ref _nodeToService);
+
+    public void Count(string src, string dest, bool dropped)
+    {
+        if (dropped)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        var (a, b) = (Endpoints.KindOf(src), Endpoints.KindOf(dest));
+        if (a == EndpointKind.Client || b == EndpointKind.Client)
+        {
+            Interlocked.Increment(ref _clientNode);
+        }
+        else if (a == EndpointKind.Node && b == EndpointKind.Node)
+        {
+            Interlocked.Increment(ref _nodeNode);
+        }
+        else
+        {
+            Interlocked.Increment(ref _nodeService);
+            if (a == EndpointKind.Node)
+            {
+                Interlocked.Increment(ref _nodeToService);
+            }
+        }
+    }
+}

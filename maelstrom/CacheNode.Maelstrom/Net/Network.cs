@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace CacheNode.Maelstrom.Net;
+
+/// <summary>
+/// Routes message lines between endpoints by their <c>dest</c>, each after a delay drawn from the
+/// latency model, and drops what a partition cuts (checked at delivery, so messages already in flight
+/// when a partition starts are lost too, as on a real network).
+/// </summary>
+internal sealed class Network : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, IEndpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly LatencyModel _latency;
+    private readonly MessageLog _log;
+    private readonly Stopwatch _clock;
+    private readonly Lock _gate = new();
+    private readonly PriorityQueue<Delivery, (long Due, long Sequence)> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _sequence;
+    private Func<string, string, bool>? _cut;
+
+    public Network(LatencyModel latency, MessageLog log, Stopwatch clock)
+    {
+        _latency = latency;
+        _log = log;
+        _clock = clock;
+        _loop = Task.Run(DeliverLoopAsync);
+    }
+
+    public MessageCounts Counts { get; } = new();
+
+    /// <summary>Lines that were not messages or had no known destination (reported as run problems).</summary>
+    public ConcurrentQueue<string> Problems { get; } = new();
+
+    public void Register(IEndpoint endpoint) => _endpoints[endpoint.Id] = endpoint;
+
+    /// <summary>Cuts traffic between every pair for which <paramref name="cut"/> is true (both directions are asked separately).</summary>
+    public void Partition(Func<string, string, bool> cut) => Volatile.Write(ref _cut, cut);
+
+    public void Heal() => Volatile.Write(ref _cut, null);
+
+    public bool IsCut(string src, string dest) => Volatile.Read(ref _cut) is { } cut && cut(src, dest);
+
+    /// <summary>Accepts a line an endpoint wrote; returns false (and records a problem) if it is not a routable message.</summary>
+    public bool Send(string line)
+    {
+        if (!TryRoute(line, out var src, out var dest))
+        {
+            Problems.Enqueue($"not a Maelstrom message: {Truncate(line)}");
+            return false;
+        }
+
+        var due = _clock.ElapsedTicks + (long)(_latency.Next().TotalSeconds * Stopwatch.Frequency);
+        lock (_gate)
+        {
+            _queue.Enqueue(new Delivery(src, dest, line), (due, _sequence++));
+        }
+
+        _wake.Release();
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the point.
+        }
+
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    internal static bool TryRoute(string line, out string src, out string dest)
+    {
+        src = dest = string.Empty;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("src", out var s) && s.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("dest", out var d) && d.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.Object
+                && body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
+            {
+                src = s.GetString()!;
+                dest = d.GetString()!;
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: falls through to false.
+        }
+
+        return false;
+    }
+
+    private async Task DeliverLoopAsync()
+    {
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Delivery? next = null;
+            var wait = Timeout.InfiniteTimeSpan;
+            lock (_gate)
+            {
+                if (_queue.TryPeek(out var head, out var priority))
+                {
+                    var remaining = priority.Due - _clock.ElapsedTicks;
+                    if (remaining <= 0)
+                    {
+                        next = _queue.Dequeue();
+                    }
+                    else
+                    {
+                        wait = TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency);
+                    }
+                }
+            }
+
+            if (next is null)
+            {
+                await _wake.WaitAsync(wait, token);
+                continue;
+            }
+
+            Deliver(next);
+        }
+    }
+
+    private void Deliver(Delivery delivery)
+    {
+        var now = _clock.Elapsed.TotalMilliseconds;
+        var dropped = IsCut(delivery.Src, delivery.Dest);
+        Counts.Count(delivery.Src, delivery.Dest, dropped);
+        if (dropped)
+        {
+            _log.Record(now, "dropped", delivery.Line);
+            return;
+        }
+
+        if (!_endpoints.TryGetValue(delivery.Dest, out var endpoint))
+        {
+            _log.Record(now, "no-such-node", delivery.Line);
+            Problems.Enqueue($"message to unknown node {delivery.Dest}: {Truncate(delivery.Line)}");
+            return;
+        }
+
+        _log.Record(now, "delivered", delivery.Line);
+        endpoint.Deliver(delivery.Line);
+    }
+
+    private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";
+
+    private sealed record Delivery(string Src, string Dest, string Line);
+}

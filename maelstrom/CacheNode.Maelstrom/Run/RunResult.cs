@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using CacheNode.Maelstrom.Cli;
+using CacheNode.Maelstrom.History;
+using CacheNode.Maelstrom.Nemesis;
+using CacheNode.Maelstrom.Net;
+using CacheNode.Maelstrom.Workloads;
+
+namespace CacheNode.Maelstrom.Run;
+
+/// <summary>Everything a finished run produced, for the report.</summary>
+internal sealed record RunResult(
+    RunnerOptions Options,
+    string StoreDirectory,
+    IReadOnlyList<OpRecord> History,
+    WorkloadVerdict Verdict,
+    IReadOnlyList<string> Failures,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<NemesisEvent> NemesisEvents,
+    MessageCounts Messages,
+    IReadOnlyDictionary<string, JsonObject?> NodeStats,
+    TimeSpan Duration,
+    TimeSpan CheckDuration,
+    double RunnerCpuSeconds,
+    double NodesCpuSeconds)
+{
+    /// <summary>Valid only if the history checks out and no node broke the rules.</summary>
+    public bool? Valid => Failures.Count > 0 ? false : Verdict.Valid;
+}

@@ -1,0 +1,7 @@
+namespace CacheNode.Maelstrom.Workloads;
+
+/// <summary>A workload's judgement of a history.</summary>
+/// <param name="Valid">True if valid, false if invalid, null if the checker could not decide (budget exhausted).</param>
+/// <param name="Summary">One line for the console.</param>
+/// <param name="Details">Explanations: for an invalid lin-kv history, a minimal non-linearizable slice per offending key.</param>
+internal sealed record WorkloadVerdict(bool? Valid, string Summary, IReadOnlyList<string> Details);

@@ -1,0 +1,113 @@
+using CacheNode.Maelstrom.Cli;
+using CacheNode.Maelstrom.Report;
+using CacheNode.Maelstrom.Run;
+
+namespace CacheNode.Maelstrom.Tests.EndToEnd;
+
+/// <summary>The runner against real node processes: it must pass a correct node and catch broken ones.</summary>
+public sealed class RunnerEndToEndTests : IDisposable
+{
+    private readonly string _store = Directory.CreateTempSubdirectory("maelstrom-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_store, recursive: true);
+
+    [Theory]
+    [InlineData("write-through")]
+    [InlineData("cache-aside")]
+    [InlineData("write-behind")]
+    public async Task Single_cachenode_over_lin_kv_is_linearizable(string strategy)
+    {
+        var result = await RunAsync(CacheNode(1, strategy, ("CACHENODE_DB", "lin-kv")) with { TimeLimitSeconds = 3, Rate = 80, KeyCount = 3 });
+
+        result.Failures.Should().BeEmpty();
+        result.Verdict.Valid.Should().BeTrue(string.Join('\n', result.Verdict.Details));
+        result.History.Should().HaveCountGreaterThan(100);
+        result.NodeStats["n0"]!["strategy"]!.GetValue<string>().Should().Be(strategy);
+    }
+
+    [Fact]
+    public async Task Three_nodes_each_get_init_and_serve_echo()
+    {
+        var result = await RunAsync(CacheNode(3, "write-through") with { Workload = "echo", TimeLimitSeconds = 2, Rate = 60 });
+
+        result.Valid.Should().BeTrue(string.Join('\n', result.Failures.Concat(result.Verdict.Details)));
+        result.NodeStats.Keys.Should().BeEquivalentTo(["n0", "n1", "n2"]);
+        result.NodeStats.Values.Should().OnlyContain(stats => stats != null, "each node was initialized and answered stats");
+        result.History.Select(r => r.Node).Distinct().Should().BeEquivalentTo(["n0", "n1", "n2"]);
+    }
+
+    [Fact]
+    public async Task Cluster_whose_nodes_serve_stale_copies_is_caught()
+    {
+        // Each node caches on its own with a long lease and nothing invalidates across nodes: a read on
+        // one node after a write through another returns the old value. The checker must say so.
+        var options = CacheNode(3, "write-through", ("CACHENODE_LEASE_MS", "600000"), ("CACHENODE_TTL_MS", "600000"))
+            with { TimeLimitSeconds = 4, Rate = 150, KeyCount = 2, ReadRatio = 0.6 };
+
+        var result = await RunAsync(options);
+
+        result.Failures.Should().BeEmpty();
+        result.Verdict.Valid.Should().BeFalse();
+        result.Verdict.Details.Should().NotBeEmpty("an invalid verdict explains itself");
+    }
+
+    [Fact]
+    public async Task Node_that_prints_garbage_to_stdout_fails_the_run()
+    {
+        var options = new RunnerOptions
+        {
+            Bin = Path.Combine(AppContext.BaseDirectory, "Nodes", "garbage-node.sh"),
+            Workload = "echo",
+            NodeCount = 1,
+            TimeLimitSeconds = 1,
+            Rate = 20,
+            StoreDirectory = _store,
+        };
+
+        var result = await RunAsync(options);
+
+        result.Valid.Should().BeFalse();
+        result.Failures.Should().Contain(f => f.Contains("n0 wrote a line that is not a Maelstrom message to stdout: DEBUG: initialized", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Report_files_are_written()
+    {
+        var result = await RunAsync(CacheNode(1, "write-through") with { TimeLimitSeconds = 1, Rate = 30 });
+
+        foreach (var file in new[] { "results.json", "history.jsonl", "messages.jsonl", "latency.svg", "rate.svg", "index.html", "node-logs/n0.log" })
+        {
+            File.Exists(Path.Combine(result.StoreDirectory, file)).Should().BeTrue(file);
+        }
+
+        Directory.Exists(Path.Combine(_store, "latest")).Should().BeTrue("store/latest points at the newest run");
+    }
+
+    private RunnerOptions CacheNode(int nodes, string strategy, params (string Name, string Value)[] environment)
+    {
+        var env = new Dictionary<string, string> { ["CACHENODE_STRATEGY"] = strategy, ["CACHENODE_LOG"] = "warn" };
+        foreach (var (name, value) in environment)
+        {
+            env[name] = value;
+        }
+
+        return new RunnerOptions
+        {
+            Bin = "dotnet",
+            BinArgs = [Path.Combine(AppContext.BaseDirectory, "CacheNode.dll")],
+            NodeCount = nodes,
+            Concurrency = 2 * nodes,
+            LatencyMs = 1,
+            Seed = 42,
+            StoreDirectory = _store,
+            NodeEnvironment = env,
+        };
+    }
+
+    private static async Task<RunResult> RunAsync(RunnerOptions options)
+    {
+        var result = await new TestRun(options, TextWriter.Null).ExecuteAsync();
+        await ReportWriter.WriteAsync(result, RunSummary.Of(result));
+        return result;
+    }
+}

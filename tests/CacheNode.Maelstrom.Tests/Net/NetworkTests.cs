@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CacheNode.Maelstrom.Cli;
+using CacheNode.Maelstrom.Net;
+
+namespace CacheNode.Maelstrom.Tests.Net;
+
+public sealed class NetworkTests : IAsyncLifetime
+{
+    private readonly string _log = Path.GetTempFileName();
+    private MessageLog _messages = null!;
+    private Network _network = null!;
+
+    public Task InitializeAsync()
+    {
+        _messages = new MessageLog(_log);
+        _network = new Network(new LatencyModel(2, LatencyDistribution.Uniform, new Random(5)), _messages, Stopwatch.StartNew());
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _network.DisposeAsync();
+        await _messages.DisposeAsync();
+        File.Delete(_log);
+    }
+
+    [Fact]
+    public async Task Messages_reach_their_dest_unchanged()
+    {
+        var n1 = Register("n1");
+        var line = """{"src":"n0","dest":"n1","body":{"type":"gossip","msg_id":7,"value":[1,{"a":null}]}}""";
+
+        _network.Send(line).Should().BeTrue();
+
+        (await n1.NextAsync()).Should().Be(line);
+    }
+
+    [Fact]
+    public async Task Partition_drops_exactly_the_cut_traffic_and_healing_restores_it()
+    {
+        var endpoints = new[] { "n0", "n1", "n2" }.ToDictionary(id => id, Register);
+        _network.Partition((a, b) => (a == "n0") != (b == "n0"));
+
+        foreach (var src in endpoints.Keys)
+        {
+            foreach (var dest in endpoints.Keys.Where(d => d != src))
+            {
+                _network.Send($$$"""{"src":"{{{src}}}","dest":"{{{dest}}}","body":{"type":"ping"}}""");
+            }
+        }
+
+        await Task.Delay(200);
+        endpoints["n0"].Received.Should().BeEmpty();
+        endpoints["n1"].Received.Should().ContainSingle().Which.Should().Contain("\"src\":\"n2\"");
+        endpoints["n2"].Received.Should().ContainSingle().Which.Should().Contain("\"src\":\"n1\"");
+        _network.Counts.Dropped.Should().Be(4);
+
+        _network.Heal();
+        _network.Send("""{"src":"n1","dest":"n0","body":{"type":"ping"}}""");
+        (await endpoints["n0"].NextAsync()).Should().Contain("\"src\":\"n1\"");
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"src":"n0","body":{"type":"x"}}""")]
+    [InlineData("""{"src":"n0","dest":"n1","body":{}}""")]
+    public void Lines_that_are_not_messages_are_refused(string line)
+    {
+        _network.Send(line).Should().BeFalse();
+        _network.Problems.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Traffic_is_counted_by_who_talks_to_whom()
+    {
+        var counts = new MessageCounts();
+        counts.Count("c1", "n0", dropped: false);
+        counts.Count("n0", "c1", dropped: false);
+        counts.Count("n0", "n1", dropped: false);
+        counts.Count("n0", "lin-kv", dropped: false);
+        counts.Count("lin-kv", "n0", dropped: false);
+        counts.Count("n1", "n0", dropped: true);
+
+        (counts.ClientNode, counts.NodeNode, counts.NodeService, counts.NodeToService, counts.Dropped).Should().Be((2L, 1L, 2L, 1L, 1L));
+    }
+
+    private Recorder Register(string id)
+    {
+        var recorder = new Recorder(id);
+        _network.Register(recorder);
+        return recorder;
+    }
+
+    private sealed class Recorder(string id) : IEndpoint
+    {
+        private readonly BlockingCollection<string> _lines = [];
+
+        public string Id => id;
+
+        public IReadOnlyList<string> Received => [.. _lines];
+
+        public void Deliver(string line) => _lines.Add(line);
+
+        public Task<string> NextAsync() => Task.Run(() => _lines.TryTake(out var line, TimeSpan.FromSeconds(10)) ? line : throw new TimeoutException());
+    }
+}
