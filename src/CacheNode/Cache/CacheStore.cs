@@ -11,7 +11,8 @@ namespace CacheNode.Cache;
 /// <remarks>
 /// The stale-set race (a fill reads the database, a write lands and invalidates, then the fill installs
 /// the old value) is closed with epochs, as memcache leases do: a fill remembers the key's epoch when it
-/// starts and installs only if it has not moved. Writes move the epoch when they start and when they end,
+/// starts and installs only if it has not moved and no write to the key is in progress. Writes move the
+/// epoch when they start and when they end,
 /// and install their own value only if no other write overlapped them, so two overlapping writes never
 /// leave the loser's value cached whatever order the database applied them in.
 /// </remarks>
@@ -105,7 +106,9 @@ internal sealed class CacheStore
         {
             var slot = _slots[flight.Key];
             slot.Fill = null;
-            installed = slot.Epoch == flight.Epoch;
+            // A write still in progress may land after the database answered this fill (under
+            // write-behind, until its flush): its end decides what is cached, not the fill.
+            installed = slot.Epoch == flight.Epoch && slot.PendingWrites == 0;
             if (installed)
             {
                 Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt);

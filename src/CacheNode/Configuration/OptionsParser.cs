@@ -18,24 +18,24 @@ internal static class OptionsParser
             (o, v) => o with { Strategy = ParseEnum(v, ("write-through", StrategyKind.WriteThrough), ("cache-aside", StrategyKind.CacheAside), ("write-behind", StrategyKind.WriteBehind)) }),
         new("db", "auto | local | lin-kv | seq-kv (auto: lin-kv with more than one node)", "auto",
             (o, v) => o with { Database = ParseEnum(v, ("auto", DatabaseKind.Auto), ("local", DatabaseKind.Local), ("lin-kv", DatabaseKind.LinKv), ("seq-kv", DatabaseKind.SeqKv)) }),
-        new("ttl-ms", "lifetime of a cached value", "30000", (o, v) => o with { TtlMs = ParseInt(v, 1) }),
+        new("ttl-ms", "lifetime of a cached value", "30000", (o, v) => o with { TtlMs = ParseInt(v, 1, MaxMilliseconds) }),
         new("ttl-jitter", "fraction 0..1 by which each TTL is randomly shortened", "0.1", (o, v) => o with { TtlJitter = ParseDouble(v, 0, 1) }),
-        new("negative-ttl-ms", "lifetime of a cached 'key does not exist' (0 disables)", "5000", (o, v) => o with { NegativeTtlMs = ParseInt(v, 0) }),
-        new("lease-ms", "in a cluster, no entry is served later than this after its fill started", "2000", (o, v) => o with { LeaseMs = ParseInt(v, 1) }),
+        new("negative-ttl-ms", "lifetime of a cached 'key does not exist' (0 disables)", "5000", (o, v) => o with { NegativeTtlMs = ParseInt(v, 0, MaxMilliseconds) }),
+        new("lease-ms", "in a cluster, no entry is served later than this after its fill started", "2000", (o, v) => o with { LeaseMs = ParseInt(v, 1, MaxMilliseconds) }),
         new("max-entries", "bound on cached entries (SIEVE eviction)", "100000", (o, v) => o with { MaxEntries = ParseInt(v, 1) }),
         new("early-refresh-beta", "XFetch beta for early refresh of hot keys (0 disables)", "1.0", (o, v) => o with { EarlyRefreshBeta = ParseDouble(v, 0, 100) }),
         new("log", "error | warn | info | debug (stderr)", "info",
             (o, v) => o with { LogLevel = ParseEnum(v, ("error", LogLevel.Error), ("warn", LogLevel.Warn), ("info", LogLevel.Info), ("debug", LogLevel.Debug)) }),
-        new("write-delay-ms", "write-behind: how long a value may stay dirty (coalescing window)", "50", (o, v) => o with { WriteDelayMs = ParseInt(v, 0) }),
+        new("write-delay-ms", "write-behind: how long a value may stay dirty (coalescing window)", "50", (o, v) => o with { WriteDelayMs = ParseInt(v, 0, MaxMilliseconds) }),
         new("batch-size", "write-behind: database writes in flight per flush round", "64", (o, v) => o with { BatchSize = ParseInt(v, 1) }),
         new("queue-capacity", "write-behind: distinct dirty keys before overflow", "10000", (o, v) => o with { QueueCapacity = ParseInt(v, 1) }),
         new("overflow", "write-behind when the queue is full: reject (error 11) | sync (write through)", "reject",
             (o, v) => o with { Overflow = ParseEnum(v, ("reject", OverflowPolicy.Reject), ("sync", OverflowPolicy.Sync)) }),
-        new("db-timeout-ms", "timeout of one lin-kv / seq-kv round trip", "1000", (o, v) => o with { DbTimeoutMs = ParseInt(v, 1) }),
+        new("db-timeout-ms", "timeout of one lin-kv / seq-kv round trip", "1000", (o, v) => o with { DbTimeoutMs = ParseInt(v, 1, MaxMilliseconds) }),
         new("db-read-attempts", "tries of a database read before error 11", "3", (o, v) => o with { DbReadAttempts = ParseInt(v, 1) }),
         new("max-value-bytes", "largest key or value accepted (larger: error 12)", "1048576", (o, v) => o with { MaxValueBytes = ParseInt(v, 1) }),
         new("max-message-bytes", "longest input line read (longer lines are skipped with a log)", "16777216", (o, v) => o with { MaxMessageBytes = ParseInt(v, 1024) }),
-        new("drain-timeout-ms", "at shutdown, how long write-behind may take to flush", "10000", (o, v) => o with { DrainTimeoutMs = ParseInt(v, 0) }),
+        new("drain-timeout-ms", "at shutdown, how long write-behind may take to flush", "10000", (o, v) => o with { DrainTimeoutMs = ParseInt(v, 0, MaxMilliseconds) }),
     ];
 
     /// <summary>Builds the options; returns null when the user asked for <c>--help</c>.</summary>
@@ -122,14 +122,19 @@ internal static class OptionsParser
         throw new FormatException("expected one of " + string.Join(", ", choices.Select(c => c.Name)));
     }
 
-    private static int ParseInt(string value, int min)
+    // Timers and waits take at most ~24.8 days; a day is more than any setting here needs.
+    private const int MaxMilliseconds = 86_400_000;
+
+    private static int ParseInt(string value, int min, int max = int.MaxValue)
     {
         if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
         {
             throw new FormatException("expected a whole number");
         }
 
-        return parsed >= min ? parsed : throw new FormatException($"must be at least {min}");
+        return parsed < min ? throw new FormatException($"must be at least {min}")
+            : parsed > max ? throw new FormatException($"must be at most {max}")
+            : parsed;
     }
 
     private static double ParseDouble(string value, double min, double max)

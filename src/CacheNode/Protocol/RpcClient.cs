@@ -13,7 +13,7 @@ internal sealed class RpcClient
     private readonly MessageWriter _writer;
     private readonly Func<string> _self;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<RpcReply>> _pending = new();
+    private readonly ConcurrentDictionary<long, Pending> _pending = new();
 
     public RpcClient(MessageWriter writer, Func<string> self, TimeProvider time)
     {
@@ -30,7 +30,7 @@ internal sealed class RpcClient
     public async Task<RpcReply> CallAsync(string dest, OutgoingBody body, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var completion = new TaskCompletionSource<RpcReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = completion);
+        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = new Pending(dest, completion));
         try
         {
             return await completion.Task.WaitAsync(timeout, _time, cancellationToken);
@@ -45,7 +45,15 @@ internal sealed class RpcClient
         }
     }
 
-    /// <summary>Completes the waiter for <paramref name="inReplyTo"/>; false for late or unknown replies.</summary>
+    /// <summary>
+    /// Completes the waiter for <paramref name="inReplyTo"/>; false for late or unknown replies, and for a
+    /// reply from anyone but the node the request went to (a client cannot answer for lin-kv).
+    /// </summary>
     public bool TryComplete(long inReplyTo, RpcReply reply) =>
-        _pending.TryRemove(inReplyTo, out var completion) && completion.TrySetResult(reply);
+        _pending.TryGetValue(inReplyTo, out var pending)
+        && pending.Dest == reply.Src
+        && _pending.TryRemove(inReplyTo, out _)
+        && pending.Completion.TrySetResult(reply);
+
+    private sealed record Pending(string Dest, TaskCompletionSource<RpcReply> Completion);
 }

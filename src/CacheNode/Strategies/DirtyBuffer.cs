@@ -1,3 +1,4 @@
+using CacheNode.Cache;
 using CacheNode.Protocol;
 
 namespace CacheNode.Strategies;
@@ -17,6 +18,7 @@ internal sealed class DirtyBuffer
     private readonly int _capacity;
     private long _lastSequence;
     private TaskCompletionSource _progress = NewSignal();
+    private bool _closed;
 
     public DirtyBuffer(int capacity)
     {
@@ -47,10 +49,16 @@ internal sealed class DirtyBuffer
         }
     }
 
-    public StageResult TryStage(RawJson key, RawJson value, long now)
+    /// <summary>Stages a write. <paramref name="ticket"/> is kept (and stays in progress) only when the key becomes dirty.</summary>
+    public StageResult TryStage(RawJson key, RawJson value, long now, WriteTicket ticket)
     {
         lock (_gate)
         {
+            if (_closed)
+            {
+                return StageResult.Closed;
+            }
+
             if (_entries.TryGetValue(key, out var entry))
             {
                 var sequence = ++_lastSequence;
@@ -70,7 +78,7 @@ internal sealed class DirtyBuffer
                 return StageResult.Full;
             }
 
-            _entries.Add(key, new DirtyEntry(value, ++_lastSequence, now));
+            _entries.Add(key, new DirtyEntry(value, ++_lastSequence, now, ticket));
             _queue.Enqueue(key);
             return StageResult.Staged;
         }
@@ -122,9 +130,20 @@ internal sealed class DirtyBuffer
         return batch;
     }
 
-    /// <summary>Records a flush's outcome: a flushed entry leaves unless it was rewritten meanwhile; a failed one waits until <paramref name="retryAt"/>.</summary>
-    public void Complete(DirtySnapshot snapshot, bool succeeded, long retryAt)
+    /// <summary>Takes no more writes: from here on <see cref="TryStage"/> answers <see cref="StageResult.Closed"/>.</summary>
+    public void Close()
     {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+    }
+
+    /// <summary>Records a flush's outcome: a flushed entry leaves unless it was rewritten meanwhile; a failed one waits until <paramref name="retryAt"/>.</summary>
+    /// <returns>The write ticket of an entry that left (its value is in the database now), else null.</returns>
+    public WriteTicket? Complete(DirtySnapshot snapshot, bool succeeded, long retryAt)
+    {
+        WriteTicket? flushed = null;
         lock (_gate)
         {
             var entry = _entries[snapshot.Key];
@@ -136,6 +155,7 @@ internal sealed class DirtyBuffer
                 if (entry.Version == snapshot.Version)
                 {
                     _entries.Remove(snapshot.Key);
+                    flushed = entry.Ticket;
                 }
                 else
                 {
@@ -156,6 +176,8 @@ internal sealed class DirtyBuffer
             _progress = NewSignal();
             progress.TrySetResult();
         }
+
+        return flushed;
     }
 
     /// <summary>How many times in a row the key's flush has failed.</summary>

@@ -1,3 +1,4 @@
+using CacheNode.Cache;
 using CacheNode.Protocol;
 
 namespace CacheNode.Strategies;
@@ -5,13 +6,17 @@ namespace CacheNode.Strategies;
 /// <summary>A key whose newest value is not in the database yet. Only <see cref="DirtyBuffer"/> touches it, under its lock.</summary>
 internal sealed class DirtyEntry
 {
-    public DirtyEntry(RawJson value, long sequence, long now)
+    public DirtyEntry(RawJson value, long sequence, long now, WriteTicket ticket)
     {
+        Ticket = ticket;
         Value = value;
         Version = 1;
         FirstUnflushedSequence = sequence;
         DirtySince = now;
     }
+
+    /// <summary>The cache's record of the write, kept in progress until the database has the value.</summary>
+    public WriteTicket Ticket { get; }
 
     /// <summary>The newest value: older ones are coalesced away.</summary>
     public RawJson Value { get; set; }

@@ -11,4 +11,7 @@ internal enum StageResult
 
     /// <summary>The buffer is at capacity and the key is not in it: nothing was staged.</summary>
     Full,
+
+    /// <summary>The node is draining for shutdown: nothing was staged.</summary>
+    Closed,
 }

@@ -1,3 +1,4 @@
+using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Threading;
@@ -20,14 +21,17 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private readonly Log _log;
+    private readonly Action<WriteTicket> _onFlushed;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _urgentRequests;
     private volatile bool _draining;
 
-    public WriteBehindFlusher(DirtyBuffer buffer, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log)
+    /// <param name="onFlushed">Called with a write's ticket once its key's newest value is in the database.</param>
+    public WriteBehindFlusher(DirtyBuffer buffer, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log, Action<WriteTicket> onFlushed)
     {
+        _onFlushed = onFlushed;
         _buffer = buffer;
         _database = database;
         _options = options;
@@ -53,6 +57,8 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     public async Task<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
         _draining = true;
+        // A write that arrives from now on gets error 11 instead of being acked and left behind.
+        _buffer.Close();
         Wake();
         try
         {
@@ -119,7 +125,11 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         try
         {
             await _database.WriteAsync(snapshot.Key, snapshot.Value, cancellationToken);
-            _buffer.Complete(snapshot, succeeded: true, retryAt: 0);
+            if (_buffer.Complete(snapshot, succeeded: true, retryAt: 0) is { } ticket)
+            {
+                _onFlushed(ticket);
+            }
+
             _stats.FlushedEntry();
         }
         catch (Exception ex)

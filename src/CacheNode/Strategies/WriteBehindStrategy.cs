@@ -28,7 +28,8 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
         _time = time;
         _stats = stats;
         _buffer = new DirtyBuffer(options.QueueCapacity);
-        _flusher = new WriteBehindFlusher(_buffer, database, options, time, stats, log);
+        // Once the database has a key's value, its write is over: the cache may fill it again.
+        _flusher = new WriteBehindFlusher(_buffer, database, options, time, stats, log, ticket => Cache.EndWrite(ticket, WriteCompletion.Invalidate));
     }
 
     public string Name => "write-behind";
@@ -95,37 +96,45 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
 
     private async ValueTask StageAsync(RawJson key, RawJson value, CancellationToken cancellationToken)
     {
+        // The write stays in progress in the cache until its flush lands, so no fill can install the
+        // database's older value meanwhile (reads are served from the dirty buffer until then).
         var ticket = Cache.BeginWrite(key);
-        var completion = WriteCompletion.Invalidate;
-        try
+        switch (_buffer.TryStage(key, value, _time.GetTimestamp(), ticket))
         {
-            switch (_buffer.TryStage(key, value, _time.GetTimestamp()))
-            {
-                case StageResult.Staged:
-                    _flusher.Wake();
-                    completion = WriteCompletion.Install;
-                    return;
-                case StageResult.Coalesced:
-                    _stats.CoalescedWrite();
-                    completion = WriteCompletion.Install;
-                    return;
-            }
+            case StageResult.Staged:
+                // Drop any older cached copy now; the ticket ends when the flusher writes the value.
+                Cache.Invalidate(key);
+                _flusher.Wake();
+                return;
+            case StageResult.Coalesced:
+                // The key's first dirty write holds the key in progress already.
+                Cache.EndWrite(ticket, WriteCompletion.Invalidate);
+                _stats.CoalescedWrite();
+                return;
+            case StageResult.Closed:
+                Cache.EndWrite(ticket, WriteCompletion.Unchanged);
+                throw NodeErrorException.Unavailable("node is shutting down");
+        }
 
-            if (_options.Overflow == OverflowPolicy.Sync)
+        if (_options.Overflow == OverflowPolicy.Sync)
+        {
+            // Full queue: degrade to write-through for this write rather than refuse it.
+            var completion = WriteCompletion.Invalidate;
+            try
             {
-                // Full queue: degrade to write-through for this write rather than refuse it.
                 await _database.WriteAsync(key, value, cancellationToken);
                 completion = WriteCompletion.Install;
-                return;
+            }
+            finally
+            {
+                Cache.EndWrite(ticket, completion, value);
             }
 
-            completion = WriteCompletion.Unchanged;
-            _stats.RejectedWrite();
-            throw NodeErrorException.Unavailable($"write-behind queue is full ({_options.QueueCapacity} dirty keys); try again later");
+            return;
         }
-        finally
-        {
-            Cache.EndWrite(ticket, completion, value);
-        }
+
+        Cache.EndWrite(ticket, WriteCompletion.Unchanged);
+        _stats.RejectedWrite();
+        throw NodeErrorException.Unavailable($"write-behind queue is full ({_options.QueueCapacity} dirty keys); try again later");
     }
 }

@@ -84,6 +84,21 @@ public sealed class CacheStoreTests
         value.Value.Should().Be(Int(20));
     }
 
+    [Fact]
+    public void Fill_that_starts_while_a_write_is_in_progress_is_not_installed()
+    {
+        // The write may land after the fill's read (under write-behind, it lands at flush time): what
+        // the fill read is already old by the time the write ends.
+        var cache = NewCache();
+        var write = cache.BeginWrite(Int(1));
+        var fill = cache.Lookup(Int(1)).Flight!;
+
+        cache.CompleteFill(fill, ReadResult.Of(Int(0))).Should().BeFalse();
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+        cache.EndWrite(write, WriteCompletion.Invalidate);
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

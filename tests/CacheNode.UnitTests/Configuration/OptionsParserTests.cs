@@ -40,6 +40,7 @@ public sealed class OptionsParserTests
     [InlineData("CACHENODE_TTL_MS", "ten", "expected a whole number")]
     [InlineData("CACHENODE_TTL_JITTER", "1.5", "must be between 0 and 1")]
     [InlineData("CACHENODE_DB", "postgres", "expected one of auto, local, lin-kv, seq-kv")]
+    [InlineData("CACHENODE_WRITE_DELAY_MS", "2147483647", "must be at most 86400000")]
     public void Bad_value_names_the_setting_and_what_was_expected(string variable, string value, string message)
     {
         var parse = () => OptionsParser.Parse([], name => name == variable ? value : null);

@@ -184,9 +184,60 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         _database.Store.Count.Should().Be(2);
     }
 
-    private WriteBehindStrategy Create(WriteBehindOptions options)
+    [Theory]
+    [InlineData("eviction")]
+    [InlineData("invalidation")]
+    public async Task Fill_that_raced_a_write_cannot_bring_back_the_old_value_after_the_flush(string dropCachedCopyBy)
     {
-        var cache = new CacheStore(CacheOptions.Default, TimeProvider.System, _stats);
+        // A reader's fill is held in the database while the key is written; the cached copy is then
+        // dropped, so the waiting reader leads a second fill of the database's old value. Nothing the
+        // fill read may be served once the write is flushed.
+        await _database.Store.WriteAsync(Int(1), Int(0));
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long }, CacheOptions.Default with { MaxEntries = 1 });
+        var gate = new TaskCompletionSource();
+        _database.ReadGate = gate.Task;
+        var leader = strategy.ReadAsync(Int(1)).AsTask();
+        var joiner = strategy.ReadAsync(Int(1)).AsTask();
+
+        await strategy.WriteAsync(Int(1), Int(1));
+
+        // The leader holds the gate; reads from here on answer at once.
+        _database.ReadGate = null;
+        if (dropCachedCopyBy == "eviction")
+        {
+            await strategy.WriteAsync(Int(2), Int(2));
+            await strategy.ReadAsync(Int(3));
+        }
+        else
+        {
+            await strategy.InvalidateAsync(Int(1));
+        }
+
+        gate.SetResult();
+        await Task.WhenAll(leader, joiner);
+        await strategy.FlushAsync();
+
+        (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(1));
+        (await strategy.ReadAsync(Int(1))).Value.Should().Be(Int(1), "a read that starts after the acked write is flushed sees it");
+        (await strategy.CasAsync(Int(1), Int(1), Int(5), createIfNotExists: false)).Should().Be(CasResult.Ok, "cas compares against the current value");
+    }
+
+    [Fact]
+    public async Task Write_after_drain_began_is_refused_with_definite_error_11_not_acked_and_lost()
+    {
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero });
+        (await strategy.DrainAsync(TimeSpan.FromSeconds(5))).Should().Be(0);
+
+        var late = () => strategy.WriteAsync(Int(1), Int(1)).AsTask();
+
+        var error = (await late.Should().ThrowAsync<NodeErrorException>()).Which;
+        error.Code.Should().Be(ErrorCode.TemporarilyUnavailable);
+        (await strategy.ReadAsync(Int(1))).Found.Should().BeFalse();
+    }
+
+    private WriteBehindStrategy Create(WriteBehindOptions options, CacheOptions? cacheOptions = null)
+    {
+        var cache = new CacheStore(cacheOptions ?? CacheOptions.Default, TimeProvider.System, _stats);
         var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
         _strategy = new WriteBehindStrategy(reader, _database, options, TimeProvider.System, _stats, Log.Silent);
         return _strategy;
