@@ -13,9 +13,14 @@ internal static class LinearizabilityChecker
 {
     /// <summary>
     /// Search configurations per key before giving up with <see cref="Verdict.Unknown"/>. A valid history
-    /// needs about one per operation; each costs roughly 100 bytes of memo, so this caps a key near 100 MB.
+    /// needs a few per operation; each costs roughly 100 bytes, so this caps a key's memory near 200 MB.
     /// </summary>
-    public const long DefaultStateBudget = 1_000_000;
+    public const long DefaultStateBudget = 2_000_000;
+
+    // The first exact attempt's share: enough for nearly every valid history (a few configurations per
+    // operation), small enough that an invalid one with many Info operations moves on quickly.
+    private const long QuickAttemptBase = 50_000;
+    private const long QuickAttemptPerOp = 50;
 
     /// <summary>Checks one key's operations (any order, any status).</summary>
     public static CheckResult Check(IReadOnlyList<Operation> opsOfOneKey, CancellationToken ct = default) =>
@@ -28,10 +33,7 @@ internal static class LinearizabilityChecker
         ArgumentNullException.ThrowIfNull(opsOfOneKey);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stateBudget);
         var history = PreparedHistory.From(opsOfOneKey);
-        var outcome = ct.IsCancellationRequested
-            ? new SearchOutcome(Verdict.Unknown, 0, -1, [], Cancelled: true)
-            : new LinearizabilitySearch(history, stateBudget, ct).Run();
-        return ViolationReport.Build(history, outcome, opsOfOneKey.Count);
+        return ViolationReport.Build(history, Search(history, stateBudget, ct), opsOfOneKey.Count);
     }
 
     /// <summary>Checks every key separately, in parallel; results are ordered by key.</summary>
@@ -51,5 +53,38 @@ internal static class LinearizabilityChecker
         Parallel.ForEach(keys, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             group => results[group.Key] = Check(group.Ops, stateBudget, ct));
         return new SortedDictionary<string, CheckResult>(results, KeyOrder.Instance);
+    }
+
+    /// <summary>
+    /// Without Info operations: one exact search. With them, the exact search can blow up when it has to
+    /// refute (every combination of Info operations used is a new configuration), so: a short exact attempt
+    /// (settles most valid histories); then the <see cref="SearchMode.RepeatableInfo"/> relaxation, whose
+    /// Invalid is final and cheap to reach, and whose Valid is final when its linearization uses no Info
+    /// operation twice; then the exact search again with the rest of the budget.
+    /// </summary>
+    private static SearchOutcome Search(PreparedHistory history, long budget, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested)
+        {
+            return new SearchOutcome(Verdict.Unknown, 0, -1, [], Cancelled: true, SearchMode.Exact);
+        }
+
+        var quickBudget = history.OptionalCount == 0 ? budget : Math.Min(budget, QuickAttemptBase + (QuickAttemptPerOp * history.Ops.Length));
+        var outcome = new LinearizabilitySearch(history, SearchMode.Exact, quickBudget, ct).Run();
+        var spent = outcome.StatesExplored;
+        if (outcome.Verdict != Verdict.Unknown || outcome.Cancelled || spent >= budget)
+        {
+            return outcome;
+        }
+
+        var relaxed = new LinearizabilitySearch(history, SearchMode.RepeatableInfo, budget - spent, ct).Run();
+        spent += relaxed.StatesExplored;
+        if (relaxed.Verdict != Verdict.Unknown || relaxed.Cancelled || spent >= budget)
+        {
+            return relaxed with { StatesExplored = spent };
+        }
+
+        var exact = new LinearizabilitySearch(history, SearchMode.Exact, budget - spent, ct).Run();
+        return exact with { StatesExplored = spent + exact.StatesExplored };
     }
 }

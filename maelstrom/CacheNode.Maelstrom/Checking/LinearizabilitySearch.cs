@@ -9,13 +9,14 @@ namespace CacheNode.Maelstrom.Checking;
 /// Required operations live in a list of call and return entries sorted by time. An operation whose call
 /// precedes the first remaining return is pending: it may be linearized now. The search linearizes a pending
 /// operation whose step is legal, lifting its entries out of the list; reaching a return entry means that
-/// operation was not linearized in time, so the search backtracks. Configurations that already failed are
-/// skipped: from the same configuration the rest of the search is the same (<see cref="FailedConfigurations"/>
+/// operation was not linearized in time, so the search backtracks. Configurations already entered are
+/// skipped: from the same configuration the rest of the search is the same (<see cref="ExploredConfigurations"/>
 /// extends this to configurations that used more Info operations).
 /// </para>
 /// <para>
 /// Optional (Info) operations have no return entry: once invoked they stay pending until linearized, and the
-/// search succeeds as soon as every required operation is linearized, leaving the rest out.
+/// search succeeds as soon as every required operation is linearized, leaving the rest out. In
+/// <see cref="SearchMode.RepeatableInfo"/> they are never lifted out, so each may be used again.
 /// </para>
 /// <para>
 /// Three exact reductions keep the branching down:
@@ -37,6 +38,7 @@ internal sealed class LinearizabilitySearch
 
     private readonly SearchOp[] _ops;
     private readonly int _requiredCount;
+    private readonly bool _repeatableInfo;
     private readonly long _stateBudget;
     private readonly CancellationToken _cancellationToken;
 
@@ -53,7 +55,7 @@ internal sealed class LinearizabilitySearch
     private readonly int[] _linearizedPerClass;
 
     private readonly LinearizedSet _linearized;
-    private readonly FailedConfigurations _failed = new();
+    private readonly ExploredConfigurations _entered = new();
     private readonly Stack<SearchFrame> _path = new();
     private readonly HashSet<int?> _statesAtFurthest = [];
 
@@ -66,9 +68,10 @@ internal sealed class LinearizabilitySearch
     private long _explored;
     private long _steps;
 
-    public LinearizabilitySearch(PreparedHistory history, long stateBudget, CancellationToken cancellationToken)
+    public LinearizabilitySearch(PreparedHistory history, SearchMode mode, long stateBudget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
+        _repeatableInfo = mode == SearchMode.RepeatableInfo;
         _ops = history.Ops;
         _requiredCount = history.RequiredCount;
         _requiredLeft = history.RequiredCount;
@@ -174,7 +177,8 @@ internal sealed class LinearizabilitySearch
             }
         }
 
-        return Outcome(Verdict.Valid);
+        // A linearization that uses some Info operation more often than it can have happened proves nothing.
+        return Outcome(!_repeatableInfo || UsesEachInfoOpAtMostOnce() ? Verdict.Valid : Verdict.Unknown);
     }
 
     /// <summary>True if one was taken, false if one was legal but leads to a configuration known to fail (so
@@ -187,7 +191,7 @@ internal sealed class LinearizabilitySearch
             var op = _entryOp[entry];
             if (_ops[op].PreservesState && RegisterModel.TryStep(_state, _ops[op].Source, out _))
             {
-                return TryLinearize(op, forced: true);
+                return TryLinearize(op, forced: true, deadline: long.MinValue);
             }
         }
 
@@ -201,7 +205,7 @@ internal sealed class LinearizabilitySearch
         {
             // State-preserving ones were handled in the Fresh phase; none is legal here.
             var op = _ops[_entryOp[cursor]];
-            if (!op.PreservesState && !(_mustConsume && op.Source.Kind == OpKind.Write) && TryLinearize(_entryOp[cursor], forced: false))
+            if (!op.PreservesState && !(_mustConsume && op.Source.Kind == OpKind.Write) && TryLinearize(_entryOp[cursor], forced: false, deadline: long.MinValue))
             {
                 return true;
             }
@@ -223,8 +227,10 @@ internal sealed class LinearizabilitySearch
                 return false;
             }
 
-            // Only the lowest-ranked unused member of a class; a write would not consume an owed value.
-            if (op.InfoRank == _linearizedPerClass[op.InfoClass] && !(_mustConsume && op.Source.Kind == OpKind.Write) && TryLinearize(index, forced: false))
+            // Only the lowest-ranked unused member of a class (when Info operations repeat, the first member can
+            // stand for all); a write would not consume an owed value.
+            var canonical = op.InfoRank == (_repeatableInfo ? 0 : _linearizedPerClass[op.InfoClass]);
+            if (canonical && !(_mustConsume && op.Source.Kind == OpKind.Write) && TryLinearize(index, forced: false, deadline))
             {
                 return true;
             }
@@ -233,7 +239,7 @@ internal sealed class LinearizabilitySearch
         return false;
     }
 
-    private bool TryLinearize(int op, bool forced)
+    private bool TryLinearize(int op, bool forced, long deadline)
     {
         if (!RegisterModel.TryStep(_state, _ops[op].Source, out var next))
         {
@@ -241,16 +247,26 @@ internal sealed class LinearizabilitySearch
         }
 
         var required = op < _requiredCount;
-        _linearized.Toggle(op);
-        var key = _linearized.RequiredKeyWith(next, mustConsume: !required);
-        if (_failed.Covers(key, _linearized))
+        var lifted = required || !_repeatableInfo;
+        if (lifted)
         {
             _linearized.Toggle(op);
+        }
+
+        var key = _linearized.RequiredKeyWith(next, mustConsume: !required);
+        if (_entered.Covers(key, _linearized))
+        {
+            if (lifted)
+            {
+                _linearized.Toggle(op);
+            }
+
             return false;
         }
 
+        _entered.Add(key, _linearized.OptionalSnapshot());
         _explored++;
-        _path.Push(new SearchFrame(op, _state, _mustConsume, forced, key));
+        _path.Push(new SearchFrame(op, _state, _mustConsume, forced, deadline));
         (_state, _mustConsume) = (next, !required);
         if (required)
         {
@@ -258,7 +274,7 @@ internal sealed class LinearizabilitySearch
             _entries.Remove(_returnEntry[op]);
             _requiredLeft--;
         }
-        else
+        else if (lifted)
         {
             _optional.Remove(op - _requiredCount + 1);
             _linearizedPerClass[_ops[op].InfoClass]++;
@@ -272,19 +288,18 @@ internal sealed class LinearizabilitySearch
     {
         while (_path.TryPop(out var frame))
         {
-            // Everything reachable from the configuration this step led to has been tried.
-            _failed.Add(frame.Key, _linearized.OptionalSnapshot());
             var op = frame.Op;
-            _linearized.Toggle(op);
             (_state, _mustConsume) = (frame.StateBefore, frame.MustConsumeBefore);
             if (op < _requiredCount)
             {
+                _linearized.Toggle(op);
                 _entries.Restore(_returnEntry[op]);
                 _entries.Restore(_callEntry[op]);
                 _requiredLeft++;
             }
-            else
+            else if (!_repeatableInfo)
             {
+                _linearized.Toggle(op);
                 _optional.Restore(op - _requiredCount + 1);
                 _linearizedPerClass[_ops[op].InfoClass]--;
             }
@@ -302,6 +317,43 @@ internal sealed class LinearizabilitySearch
 
         (phase, cursor) = (Phase.Fresh, LinkedEntries.None);
         return false;
+    }
+
+    /// <summary>
+    /// Whether the linearization on the path (found with Info operations repeatable) can be carried out with
+    /// distinct members of each Info class: the k-th use of a class, in path order, gets the class's k-th
+    /// member, which must have been invoked by the time of that use. Matching in order is optimal, so if this
+    /// fails no assignment exists for this path (another path might still work: the caller searches on).
+    /// </summary>
+    private bool UsesEachInfoOpAtMostOnce()
+    {
+        var uses = new List<long>[_linearizedPerClass.Length];
+        foreach (var frame in _path.Reverse())
+        {
+            if (frame.Op >= _requiredCount)
+            {
+                (uses[_ops[frame.Op].InfoClass] ??= []).Add(frame.Deadline);
+            }
+        }
+
+        for (var op = _requiredCount; op < _ops.Length; op++)
+        {
+            var (infoClass, rank) = (_ops[op].InfoClass, _ops[op].InfoRank);
+            if (uses[infoClass] is { } classUses && rank < classUses.Count && _ops[op].Source.Invoke > classUses[rank])
+            {
+                return false;
+            }
+        }
+
+        for (var infoClass = 0; infoClass < uses.Length; infoClass++)
+        {
+            if (uses[infoClass] is { } classUses && classUses.Count > _ops.Count(op => op.InfoClass == infoClass && !op.Required))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private int FirstReturn()
@@ -337,5 +389,6 @@ internal sealed class LinearizabilitySearch
         _explored,
         _furthestReturn < 0 ? -1 : _entryOp[_furthestReturn],
         [.. _statesAtFurthest],
-        Cancelled: false);
+        Cancelled: false,
+        _repeatableInfo ? SearchMode.RepeatableInfo : SearchMode.Exact);
 }

@@ -47,9 +47,10 @@ internal sealed class LinearizedSet
             high--;
         }
 
-        var words = _required.AsSpan(low, high - low + 1).ToArray();
+        var first = high >= low ? _required[low] : 0;
+        ulong[] rest = high > low ? _required.AsSpan(low + 1, high - low).ToArray() : [];
         var stateHash = state is int value ? Mix(0x9E3779B97F4A7C15UL ^ (ulong)(uint)value) : 0x5851F42D4C957F2DUL;
-        return new MemoKey(low, state, mustConsume, words, _requiredHash ^ stateHash);
+        return new MemoKey(low, state, mustConsume, first, rest, _requiredHash ^ stateHash);
     }
 
     /// <summary>A copy of the optional-operation bits.</summary>

@@ -26,7 +26,8 @@ internal sealed class PreparedHistory
 
     public string Key { get; }
 
-    /// <summary>Operations that may have happened (Ok and Info, Info reads excluded): what a report may show.</summary>
+    /// <summary>Operations that may have mattered (Ok ones, and Info ones but reads and pointless cas): what a
+    /// report may show. Includes Info operations dropped for having no observable result.</summary>
     public IReadOnlyList<Operation> Considered { get; }
 
     /// <summary>
@@ -59,10 +60,11 @@ internal sealed class PreparedHistory
             }
         }
 
-        var considered = ops.Where(op => op.Status == OpStatus.Ok || (op.Status == OpStatus.Info && op.Kind != OpKind.Read)).ToList();
+        var considered = ops.Where(op => op.Status == OpStatus.Ok
+            || (op.Status == OpStatus.Info && op.Kind != OpKind.Read && !IsPointlessCas(op))).ToList();
         var required = considered.Where(op => op.Status == OpStatus.Ok)
             .OrderBy(op => op.Complete).ThenBy(op => op.Invoke).ThenBy(op => op.Id).ToList();
-        var optional = considered.Where(op => op.Status == OpStatus.Info && !IsPointlessCas(op)).ToList();
+        var optional = considered.Where(op => op.Status == OpStatus.Info).ToList();
         DropUnobservableResults(required, optional);
         optional = [.. optional.OrderBy(op => op.Invoke).ThenBy(op => op.Id)];
 

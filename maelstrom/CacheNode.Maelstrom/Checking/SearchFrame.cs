@@ -6,5 +6,6 @@ namespace CacheNode.Maelstrom.Checking;
 /// <param name="MustConsumeBefore">Whether the configuration before the step owed a consumer.</param>
 /// <param name="Forced">True if the step was a state-preserving operation taken without branching: if it
 /// leads nowhere, neither does the configuration it was taken from, so backtracking skips past it.</param>
-/// <param name="Key">The configuration reached, recorded as failed when the step is undone.</param>
-internal readonly record struct SearchFrame(int Op, int? StateBefore, bool MustConsumeBefore, bool Forced, MemoKey Key);
+/// <param name="Deadline">Optional operations only: the completion time of the first required operation still
+/// to complete when the step was taken; the step happened no later than that.</param>
+internal readonly record struct SearchFrame(int Op, int? StateBefore, bool MustConsumeBefore, bool Forced, long Deadline);

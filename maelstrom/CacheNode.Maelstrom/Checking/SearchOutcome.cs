@@ -8,4 +8,6 @@ namespace CacheNode.Maelstrom.Checking;
 /// number of required operations that could be linearized before it.</param>
 /// <param name="StatesAtCulprit">Register states the search held when it was stuck at the culprit.</param>
 /// <param name="Cancelled">True if the search stopped because of the cancellation token, not the budget.</param>
-internal sealed record SearchOutcome(Verdict Verdict, long StatesExplored, int Culprit, IReadOnlyCollection<int?> StatesAtCulprit, bool Cancelled);
+/// <param name="Mode">The semantics the search used; an Invalid verdict under <see cref="SearchMode.RepeatableInfo"/>
+/// holds for the real semantics too, but its culprit and states are those of the relaxation.</param>
+internal sealed record SearchOutcome(Verdict Verdict, long StatesExplored, int Culprit, IReadOnlyCollection<int?> StatesAtCulprit, bool Cancelled, SearchMode Mode);

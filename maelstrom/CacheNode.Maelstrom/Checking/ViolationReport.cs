@@ -6,8 +6,9 @@ namespace CacheNode.Maelstrom.Checking;
 /// <summary>
 /// Turns a search outcome into a <see cref="CheckResult"/>. For a violation it names the culprit: the
 /// operation whose completion the search never got past. Every operation that completed before it can be
-/// linearized (the search found such an order), so the longest linearizable prefix of the history ends just
-/// before it; the slice is the culprit plus what it raced with and the last writes before it.
+/// linearized (the search found such an order; under <see cref="SearchMode.RepeatableInfo"/>, with Info
+/// operations repeating), so the longest linearizable prefix of the history ends just before it. The slice
+/// is the culprit plus what it raced with and the last writes before it.
 /// </summary>
 internal static class ViolationReport
 {
@@ -23,13 +24,13 @@ internal static class ViolationReport
         {
             case Verdict.Valid:
                 return new CheckResult(history.Key, Verdict.Valid, string.Create(CultureInfo.InvariantCulture,
-                    $"linearizable: {history.RequiredCount} ok and {history.OptionalCount} indeterminate operations ({states} states explored)"),
+                    $"linearizable: {history.RequiredCount} ok operations and {history.OptionalCount} indeterminate ones that could matter ({states} states explored)"),
                     null, [], outcome.StatesExplored, operationCount);
 
             case Verdict.Unknown:
                 var why = outcome.Cancelled ? "check cancelled" : "search budget exhausted";
                 var progress = outcome.Culprit >= 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"; the first {outcome.Culprit} of {history.RequiredCount} ok operations could be linearized")
+                    ? string.Create(CultureInfo.InvariantCulture, $"; it got past the first {outcome.Culprit} of {history.RequiredCount} ok operations")
                     : string.Empty;
                 return new CheckResult(history.Key, Verdict.Unknown,
                     $"unknown ({why} after {states} states{progress})", null, [], outcome.StatesExplored, operationCount);
@@ -52,8 +53,13 @@ internal static class ViolationReport
             OpKind.Cas => $"it needs {Show(culprit.From)}",
             _ => "no order of the concurrent operations lets it take effect",
         };
+        // Under the relaxation the search got at least as far as the real one could, so the culprit is a genuine
+        // violation, but "the operations before it can be linearized" only holds with Info operations repeating.
+        var before = outcome.Mode == SearchMode.Exact
+            ? string.Create(CultureInfo.InvariantCulture, $"The {outcome.Culprit} ok operations that completed before it can be linearized, but every such order leaves")
+            : string.Create(CultureInfo.InvariantCulture, $"Even if indeterminate operations could take effect any number of times, the {outcome.Culprit} ok operations that completed before it can only be linearized in orders that leave");
         return string.Create(CultureInfo.InvariantCulture,
-            $"not linearizable: {CheckResult.Describe(culprit)} cannot take effect within its interval. The {outcome.Culprit} ok operations that completed before it can be linearized, but every such order leaves the register holding {held} when it must take effect, and {need} ({states} states explored).");
+            $"{CheckResult.Describe(culprit)} cannot take effect within its interval. {before} the register holding {held} when it must take effect, and {need} ({states} states explored).");
     }
 
     private static List<Operation> SliceAround(Operation culprit, IReadOnlyList<Operation> considered)

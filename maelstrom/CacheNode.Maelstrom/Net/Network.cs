@@ -54,6 +54,13 @@ internal sealed class Network : IAsyncDisposable
             return false;
         }
 
+        Route(src, dest, line);
+        return true;
+    }
+
+    /// <summary>Routes a line whose <paramref name="src"/> and <paramref name="dest"/> the caller already parsed.</summary>
+    public void Route(string src, string dest, string line)
+    {
         var due = _clock.ElapsedTicks + (long)(_latency.Next().TotalSeconds * Stopwatch.Frequency);
         lock (_gate)
         {
@@ -61,7 +68,6 @@ internal sealed class Network : IAsyncDisposable
         }
 
         _wake.Release();
-        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -202,7 +202,7 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
     {
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (!Network.TryRoute(line, out var src, out _))
+            if (!Network.TryRoute(line, out var src, out var dest))
             {
                 _failures.Add($"{Id} wrote a line that is not a Maelstrom message to stdout: {Truncate(line)}");
                 continue;
@@ -213,7 +213,7 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
                 _failures.Add($"{Id} sent a message claiming to be from {src}: {Truncate(line)}");
             }
 
-            _network.Send(line);
+            _network.Route(src, dest, line);
         }
     }
 

@@ -14,7 +14,7 @@ internal static class SvgCharts
     private const int Width = 900;
     private const int Height = 360;
     private const int Left = 60;
-    private const int Right = 20;
+    private const int Right = 45;
     private const int Top = 30;
     private const int Bottom = 40;
 
@@ -23,14 +23,16 @@ internal static class SvgCharts
         var ops = history.Where(r => !r.FinalRead).ToList();
         var maxSeconds = Math.Max(1, ops.Count == 0 ? 1 : ops.Max(r => r.InvokeNanos) / 1e9);
         var maxLatency = Math.Max(1, ops.Count == 0 ? 1 : ops.Max(r => r.LatencyMs));
+        // The axis starts at the decade below the fastest operation, so the dots use the height.
+        var floor = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(0.001, ops.Count == 0 ? 1 : ops.Min(r => r.LatencyMs)))));
         var svg = Begin(title);
         ShadeFaults(svg, events, maxSeconds);
-        Axes(svg, maxSeconds, "time (s)", "latency (ms, log)", LogTicks(maxLatency), value => Y(Math.Log10(Math.Max(value, 0.01)), Math.Log10(0.01), Math.Log10(maxLatency * 1.2)));
+        Axes(svg, maxSeconds, "time (s)", "latency (ms, log)", LogTicks(floor, maxLatency), value => Y(Math.Log10(Math.Max(value, floor)), Math.Log10(floor), Math.Log10(maxLatency * 1.2)));
         foreach (var op in ops)
         {
             var color = op.Status switch { OpStatus.Ok => "#2e7d32", OpStatus.Fail => "#c62828", _ => "#ef8f00" };
             var x = X(op.InvokeNanos / 1e9, maxSeconds);
-            var y = Y(Math.Log10(Math.Max(op.LatencyMs, 0.01)), Math.Log10(0.01), Math.Log10(maxLatency * 1.2));
+            var y = Y(Math.Log10(Math.Max(op.LatencyMs, floor)), Math.Log10(floor), Math.Log10(maxLatency * 1.2));
             svg.Append(F($"<circle cx=\"{x:0.0}\" cy=\"{y:0.0}\" r=\"1.6\" fill=\"{color}\" fill-opacity=\"0.6\"/>"));
         }
 
@@ -49,7 +51,7 @@ internal static class SvgCharts
         var maxLatency = Math.Max(1, ops.Where(r => r.Status == OpStatus.Ok).Select(r => r.LatencyMs).DefaultIfEmpty(1).Max());
         var svg = Begin(title);
         ShadeFaults(svg, events, seconds);
-        Axes(svg, seconds, "time (s)", "ops/s (bars), latency ms (lines)", LinearTicks(maxRate), value => Y(value, 0, maxRate * 1.1));
+        Axes(svg, seconds, "time (s)", "ops/s (bars); latency ms: lines, right axis", LinearTicks(maxRate), value => Y(value, 0, maxRate * 1.1));
         var barWidth = (double)(Width - Left - Right) / seconds;
         for (var s = 0; s < seconds; s++)
         {
@@ -72,7 +74,11 @@ internal static class SvgCharts
             svg.Append(F($"<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\"/>"));
         }
 
-        svg.Append(F($"<text x=\"{Width - Right}\" y=\"{Top - 8}\" text-anchor=\"end\" font-size=\"11\">latency axis: 0–{maxLatency * 1.1:0.#} ms</text>"));
+        // The latency lines get their own scale, labelled on the right.
+        foreach (var tick in LinearTicks(maxLatency))
+        {
+            svg.Append(F($"<text x=\"{Width - Right + 2}\" y=\"{Y(tick, 0, maxLatency * 1.1) + 3:0.0}\" font-size=\"10\" fill=\"#1565c0\">{tick:0.#}</text>"));
+        }
         Legend(svg, [("ops/s", "#cfd8dc"), ("p50", "#1565c0"), ("p95", "#6a1b9a"), ("p99", "#ad1457")]);
         return End(svg);
     }
@@ -147,9 +153,9 @@ internal static class SvgCharts
         }
     }
 
-    private static IEnumerable<double> LogTicks(double max)
+    private static IEnumerable<double> LogTicks(double min, double max)
     {
-        for (var tick = 0.01; tick <= max * 1.2; tick *= 10)
+        for (var tick = min; tick <= max * 1.2; tick *= 10)
         {
             yield return tick;
         }

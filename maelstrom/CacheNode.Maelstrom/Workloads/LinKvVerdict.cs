@@ -13,7 +13,7 @@ internal static class LinKvVerdict
         var invalid = results.Values.Where(r => r.Verdict == Verdict.Invalid).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
         var unknown = results.Values.Count(r => r.Verdict == Verdict.Unknown);
         var details = invalid.Select(r =>
-            $"key {r.Key} is not linearizable: {r.Explanation}\n  " + string.Join("\n  ", r.SliceLines)).ToList();
+            $"key {r.Key} is not linearizable. {r.Explanation}\n  " + string.Join("\n  ", r.SliceLines)).ToList();
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{results.Count} keys checked, {invalid.Count} not linearizable, {unknown} undecided; {history.Count} operations");
         bool? valid = invalid.Count > 0 ? false : unknown > 0 ? null : true;
