@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite (unit tests, then golden/integration tests against the built process) and
+# Runs every test suite (unit tests, golden/integration tests against the built process, and the
+# local Maelstrom runner's tests, which run real nodes under it) and
 # ends with one line: "N passed, N failed[, N skipped]". Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ if [ "$build_status" -ne 0 ]; then
 fi
 
 status=0
-for project in tests/CacheNode.UnitTests tests/CacheNode.IntegrationTests; do
+for project in tests/CacheNode.UnitTests tests/CacheNode.IntegrationTests tests/CacheNode.Maelstrom.Tests; do
   echo "== $project" >&2
   dotnet test "$project" -c Release --no-build -nologo 2>&1 | tee -a "$log" | grep -vE "^\s*$" >&2
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -26,8 +27,8 @@ done
 read -r passed failed skipped < <(grep -E "^(Passed|Failed)! +- Failed:" "$log" | awk -F'[:,]' '
   { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
 runs=$(grep -cE "^(Passed|Failed)! +- Failed:" "$log")
-if [ "$runs" -lt 2 ]; then
-  echo "expected a summary from each of the 2 test projects, found $runs" >&2
+if [ "$runs" -lt 3 ]; then
+  echo "expected a summary from each of the 3 test projects, found $runs" >&2
   status=1
   failed=$((failed + 1))
 fi
