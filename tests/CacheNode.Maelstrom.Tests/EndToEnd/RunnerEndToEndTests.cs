@@ -1,4 +1,5 @@
 using CacheNode.Maelstrom.Cli;
+using CacheNode.Maelstrom.History;
 using CacheNode.Maelstrom.Report;
 using CacheNode.Maelstrom.Run;
 
@@ -23,6 +24,27 @@ public sealed class RunnerEndToEndTests : IDisposable
         result.Verdict.Valid.Should().BeTrue(string.Join('\n', result.Verdict.Details));
         result.History.Should().HaveCountGreaterThan(100);
         result.NodeStats["n0"]!["strategy"]!.GetValue<string>().Should().Be(strategy);
+    }
+
+    [Fact]
+    public async Task Killed_and_paused_node_comes_back_with_init_and_the_history_stays_valid()
+    {
+        // The database is the lin-kv service, so a killed node loses only its cache.
+        var options = CacheNode(1, "write-through", ("CACHENODE_DB", "lin-kv"))
+            with { TimeLimitSeconds = 6, Rate = 60, KeyCount = 3, Nemesis = new HashSet<string> { "kill", "pause" }, NemesisIntervalSeconds = 0.7 };
+
+        var result = await RunAsync(options);
+
+        result.Failures.Should().BeEmpty("a kill by the nemesis is not an unexpected exit");
+        result.Verdict.Valid.Should().BeTrue(string.Join('\n', result.Verdict.Details));
+        var events = result.NemesisEvents.Select(e => e.Description).ToList();
+        events.Should().Contain(e => e.StartsWith("killed n0", StringComparison.Ordinal) || e.StartsWith("paused n0", StringComparison.Ordinal));
+        if (events.Contains("killed n0"))
+        {
+            events.Should().Contain("restarted n0", "a killed node is started again and re-initialized");
+        }
+
+        result.History.Should().Contain(r => r.Status == OpStatus.Ok && r.InvokeNanos > (long)(options.TimeLimitSeconds * 0.8 * 1e9), "the node serves again after the faults");
     }
 
     [Fact]
