@@ -50,7 +50,14 @@ public sealed class NetworkTests : IAsyncLifetime
             }
         }
 
-        await Task.Delay(200);
+        // Six messages: wait (not a fixed delay) until the network has handled all of them.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (_network.Counts.Dropped + endpoints.Values.Sum(e => e.Received.Count) < 6)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "every message is delivered or dropped");
+            await Task.Delay(5);
+        }
+
         endpoints["n0"].Received.Should().BeEmpty();
         endpoints["n1"].Received.Should().ContainSingle().Which.Should().Contain("\"src\":\"n2\"");
         endpoints["n2"].Received.Should().ContainSingle().Which.Should().Contain("\"src\":\"n1\"");
