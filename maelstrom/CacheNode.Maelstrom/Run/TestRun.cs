@@ -65,9 +65,12 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
             await Task.WhenAll(nodes.Select(node => InitAsync(admin, node, nodeIds, failures)));
             await console.WriteLineAsync($"{nodes.Count} node(s) initialized; running {workload.Name} for {options.TimeLimitSeconds} s at {options.Rate} ops/s with {clients.Count} clients{(options.Nemesis.Count > 0 ? ", nemesis " + string.Join(",", options.Nemesis) : string.Empty)}");
 
-            var contexts = clients.Select((client, index) => new WorkloadContext(
-                index, clients.Count, client, nodeIds[index % nodeIds.Count], new Random(random.Next()),
-                TimeSpan.FromSeconds(clients.Count / options.Rate), timeout, history)).ToList();
+            var contexts = clients.Select((client, index) =>
+            {
+                var clientRandom = new Random(random.Next());
+                var pacer = new Pacer(TimeSpan.FromSeconds(clients.Count / options.Rate), clientRandom);
+                return new WorkloadContext(index, clients.Count, client, nodeIds[index % nodeIds.Count], clientRandom, pacer, timeout, history);
+            }).ToList();
             using (var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeLimit.CancelAfter(TimeSpan.FromSeconds(options.TimeLimitSeconds));

@@ -18,7 +18,7 @@ internal sealed class EchoWorkload : IWorkload
         {
             try
             {
-                await Pacing.WaitAsync(context, cancellationToken);
+                await context.Pacer.WaitTurnAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {

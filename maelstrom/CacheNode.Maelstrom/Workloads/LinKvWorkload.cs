@@ -21,7 +21,7 @@ internal sealed class LinKvWorkload(KeyChooser keys, double readRatio) : IWorklo
         {
             try
             {
-                await Pacing.WaitAsync(context, cancellationToken);
+                await context.Pacer.WaitTurnAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {

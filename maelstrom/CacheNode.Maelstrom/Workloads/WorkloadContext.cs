@@ -10,6 +10,6 @@ internal sealed record WorkloadContext(
     Client Client,
     string Node,
     Random Random,
-    TimeSpan MeanInterval,
+    Pacer Pacer,
     TimeSpan Timeout,
     HistoryRecorder History);
