@@ -15,6 +15,9 @@ internal sealed class DirtyBuffer
     // Keys waiting for a flush, in the order they became dirty. A key is here at most once, and not
     // while its flush is in flight.
     private readonly Queue<RawJson> _queue = new();
+    // Keys whose last flush failed, each waiting out its own backoff: kept apart from the queue so a
+    // key in backoff never holds back the keys behind it.
+    private readonly List<RawJson> _retrying = [];
     private readonly int _capacity;
     private long _lastSequence;
     private TaskCompletionSource _progress = NewSignal();
@@ -110,13 +113,30 @@ internal sealed class DirtyBuffer
         nextDueAt = long.MaxValue;
         lock (_gate)
         {
+            for (var i = _retrying.Count - 1; i >= 0 && batch.Count < max; i--)
+            {
+                var key = _retrying[i];
+                var entry = _entries[key];
+                if (entry.RetryAt > now)
+                {
+                    nextDueAt = Math.Min(nextDueAt, entry.RetryAt);
+                    continue;
+                }
+
+                _retrying.RemoveAt(i);
+                entry.InFlight = true;
+                entry.WrittenDuringFlushSequence = 0;
+                batch.Add(new DirtySnapshot(key, entry.Value, entry.Version));
+            }
+
+            // The queue is in the order keys became dirty, which is the order their delays run out.
             while (batch.Count < max && _queue.TryPeek(out var key))
             {
                 var entry = _entries[key];
-                var dueAt = Math.Max(urgent ? entry.DirtySince : entry.DirtySince + delayTicks, entry.RetryAt);
+                var dueAt = urgent ? entry.DirtySince : entry.DirtySince + delayTicks;
                 if (dueAt > now)
                 {
-                    nextDueAt = dueAt;
+                    nextDueAt = Math.Min(nextDueAt, dueAt);
                     break;
                 }
 
@@ -169,7 +189,7 @@ internal sealed class DirtyBuffer
             {
                 entry.Failures++;
                 entry.RetryAt = retryAt;
-                _queue.Enqueue(snapshot.Key);
+                _retrying.Add(snapshot.Key);
             }
 
             var progress = _progress;
