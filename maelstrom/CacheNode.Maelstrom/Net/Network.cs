@@ -33,8 +33,11 @@ internal sealed class Network : IAsyncDisposable
 
     public MessageCounts Counts { get; } = new();
 
-    /// <summary>Lines that were not messages or had no known destination (reported as run problems).</summary>
+    /// <summary>Lines that were not messages or had no known destination (reported as warnings).</summary>
     public ConcurrentQueue<string> Problems { get; } = new();
+
+    /// <summary>Messages their receiver could not make sense of (a field of the wrong type): they fail the run.</summary>
+    public ConcurrentQueue<string> Rejected { get; } = new();
 
     public void Register(IEndpoint endpoint) => _endpoints[endpoint.Id] = endpoint;
 
@@ -164,7 +167,15 @@ internal sealed class Network : IAsyncDisposable
         }
 
         _log.Record(now, "delivered", delivery.Line);
-        endpoint.Deliver(delivery.Line);
+        try
+        {
+            endpoint.Deliver(delivery.Line);
+        }
+        catch (Exception ex)
+        {
+            // One bad message (say, an in_reply_to that is a string) must not stop all delivery.
+            Rejected.Enqueue($"{delivery.Src} sent {delivery.Dest} a message it could not process ({ex.GetType().Name}: {ex.Message}): {Truncate(delivery.Line)}");
+        }
     }
 
     private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";

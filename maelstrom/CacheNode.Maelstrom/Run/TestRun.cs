@@ -109,6 +109,11 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var checkClock = Stopwatch.StartNew();
         var verdict = workload.Check(records, cancellationToken);
         checkClock.Stop();
+        foreach (var rejected in network.Rejected)
+        {
+            failures.Add(rejected);
+        }
+
         var warnings = network.Problems.ToList();
         return new RunResult(options, store, records, verdict, failures.All, warnings, nemesis.Events, network.Counts, stats,
             clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpuBefore);

@@ -84,7 +84,8 @@ internal sealed class LinKvWorkload(KeyChooser keys, double readRatio) : IWorklo
         {
             if (status == OpStatus.Ok)
             {
-                value = ReplyClassifier.ValueOf(reply!["value"]);
+                // A read_ok without a value can never be right; a null value is nil.
+                value = reply!.TryGetPropertyValue("value", out var read) ? ReplyClassifier.ValueOf(read) : int.MinValue;
             }
             else if (code == 20)
             {

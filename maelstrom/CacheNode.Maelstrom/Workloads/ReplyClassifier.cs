@@ -27,8 +27,9 @@ internal static class ReplyClassifier
 
         if (type == "error")
         {
-            var code = reply["code"]?.GetValue<int>() ?? 13;
-            var text = reply["text"]?.GetValue<string>();
+            // A code that is not an integer is a protocol violation; treat it as a crash (indefinite).
+            var code = reply["code"] is JsonValue c && c.TryGetValue<int>(out var parsed) ? parsed : 13;
+            var text = reply["text"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
             return (Definite.Contains(code) ? OpStatus.Fail : OpStatus.Info, code, text);
         }
 
@@ -36,6 +37,11 @@ internal static class ReplyClassifier
     }
 
     /// <summary>A register value from a reply: workload values are small ints; anything else can never have been written.</summary>
-    public static int? ValueOf(JsonNode? value) =>
-        value is JsonValue number && number.TryGetValue<int>(out var v) ? v : int.MinValue;
+    public static int? ValueOf(JsonNode? value) => value switch
+    {
+        // JSON null is nil: the register's value before any write.
+        null => null,
+        JsonValue number when number.TryGetValue<int>(out var v) => v,
+        _ => int.MinValue,
+    };
 }

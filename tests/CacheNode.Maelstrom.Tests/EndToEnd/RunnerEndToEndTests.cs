@@ -93,6 +93,26 @@ public sealed class RunnerEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Node_reply_with_a_wrongly_typed_field_fails_the_run_and_does_not_stop_delivery()
+    {
+        var options = new RunnerOptions
+        {
+            Bin = Path.Combine(AppContext.BaseDirectory, "Nodes", "bad-reply-node.sh"),
+            Workload = "echo",
+            NodeCount = 1,
+            TimeLimitSeconds = 1,
+            Rate = 20,
+            StoreDirectory = _store,
+        };
+
+        var result = await RunAsync(options);
+
+        result.Valid.Should().BeFalse();
+        result.Failures.Should().Contain(f => f.StartsWith("n0 sent c", StringComparison.Ordinal) && f.Contains("could not process", StringComparison.Ordinal));
+        result.NodeStats.Should().ContainKey("n0", "the run went on to its end and the report was written");
+    }
+
+    [Fact]
     public async Task Report_files_are_written()
     {
         var result = await RunAsync(CacheNode(1, "write-through") with { TimeLimitSeconds = 1, Rate = 30 });
