@@ -7,8 +7,6 @@ internal sealed class LatencyModel(double meanMs, LatencyDistribution distributi
 {
     private readonly Lock _gate = new();
 
-    public double MeanMs => meanMs;
-
     public TimeSpan Next()
     {
         if (meanMs <= 0)

@@ -53,7 +53,7 @@ internal sealed class Network : IAsyncDisposable
     {
         if (!TryRoute(line, out var src, out var dest))
         {
-            Problems.Enqueue($"not a Maelstrom message: {Truncate(line)}");
+            Problems.Enqueue($"not a Maelstrom message: {LineText.Truncate(line)}");
             return false;
         }
 
@@ -162,7 +162,7 @@ internal sealed class Network : IAsyncDisposable
         if (!_endpoints.TryGetValue(delivery.Dest, out var endpoint))
         {
             _log.Record(now, "no-such-node", delivery.Line);
-            Problems.Enqueue($"message to unknown node {delivery.Dest}: {Truncate(delivery.Line)}");
+            Problems.Enqueue($"message to unknown node {delivery.Dest}: {LineText.Truncate(delivery.Line)}");
             return;
         }
 
@@ -174,11 +174,9 @@ internal sealed class Network : IAsyncDisposable
         catch (Exception ex)
         {
             // One bad message (say, an in_reply_to that is a string) must not stop all delivery.
-            Rejected.Enqueue($"{delivery.Src} sent {delivery.Dest} a message it could not process ({ex.GetType().Name}: {ex.Message}): {Truncate(delivery.Line)}");
+            Rejected.Enqueue($"{delivery.Src} sent {delivery.Dest} a message it could not process ({ex.GetType().Name}: {ex.Message}): {LineText.Truncate(delivery.Line)}");
         }
     }
-
-    private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";
 
     private sealed record Delivery(string Src, string Dest, string Line);
 }

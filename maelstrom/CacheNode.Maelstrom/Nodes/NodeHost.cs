@@ -213,13 +213,13 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         {
             if (!Network.TryRoute(line, out var src, out var dest))
             {
-                _failures.Add($"{Id} wrote a line that is not a Maelstrom message to stdout: {Truncate(line)}");
+                _failures.Add($"{Id} wrote a line that is not a Maelstrom message to stdout: {LineText.Truncate(line)}");
                 continue;
             }
 
             if (src != Id)
             {
-                _failures.Add($"{Id} sent a message claiming to be from {src}: {Truncate(line)}");
+                _failures.Add($"{Id} sent a message claiming to be from {src}: {LineText.Truncate(line)}");
             }
 
             _network.Route(src, dest, line);
@@ -257,5 +257,4 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         }
     }
 
-    private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";
 }

@@ -11,15 +11,6 @@ internal sealed class LinKvService(Network network) : ServiceEndpoint("lin-kv", 
 {
     private readonly Dictionary<string, JsonNode?> _data = new(StringComparer.Ordinal);
 
-    /// <summary>The stored value of a key (compact JSON), or null if it does not exist.</summary>
-    public string? Peek(string keyJson)
-    {
-        lock (_data)
-        {
-            return _data.TryGetValue(keyJson, out var value) ? value?.ToJsonString() ?? "null" : null;
-        }
-    }
-
     protected override JsonObject Handle(string src, JsonObject body)
     {
         lock (_data)

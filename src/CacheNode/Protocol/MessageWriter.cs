@@ -44,18 +44,6 @@ internal sealed class MessageWriter : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    /// <summary>How many messages the node has sent (the next <c>msg_id</c>).</summary>
-    public long MessagesSent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _nextMsgId;
-            }
-        }
-    }
-
     /// <summary>
     /// Serializes one message, stamping the next <c>msg_id</c>. <paramref name="beforeQueue"/> runs with that
     /// id before the message can reach the wire, so an RPC waiter is registered before its reply can arrive.

@@ -22,9 +22,6 @@ internal sealed class RpcClient
         _time = time;
     }
 
-    /// <summary>Requests currently waiting for a reply.</summary>
-    public int PendingCount => _pending.Count;
-
     /// <summary>Sends <paramref name="body"/> to <paramref name="dest"/> and waits for its reply.</summary>
     /// <exception cref="RpcTimeoutException">No reply within <paramref name="timeout"/>.</exception>
     public async Task<RpcReply> CallAsync(string dest, OutgoingBody body, TimeSpan timeout, CancellationToken cancellationToken = default)

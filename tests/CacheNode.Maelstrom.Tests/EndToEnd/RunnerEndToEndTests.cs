@@ -76,17 +76,7 @@ public sealed class RunnerEndToEndTests : IDisposable
     [Fact]
     public async Task Node_that_prints_garbage_to_stdout_fails_the_run()
     {
-        var options = new RunnerOptions
-        {
-            Bin = Path.Combine(AppContext.BaseDirectory, "Nodes", "garbage-node.sh"),
-            Workload = "echo",
-            NodeCount = 1,
-            TimeLimitSeconds = 1,
-            Rate = 20,
-            StoreDirectory = _store,
-        };
-
-        var result = await RunAsync(options);
+        var result = await RunAsync(ScriptNode("garbage-node.sh"));
 
         result.Valid.Should().BeFalse();
         result.Failures.Should().Contain(f => f.Contains("n0 wrote a line that is not a Maelstrom message to stdout: DEBUG: initialized", StringComparison.Ordinal));
@@ -95,17 +85,7 @@ public sealed class RunnerEndToEndTests : IDisposable
     [Fact]
     public async Task Node_reply_with_a_wrongly_typed_field_fails_the_run_and_does_not_stop_delivery()
     {
-        var options = new RunnerOptions
-        {
-            Bin = Path.Combine(AppContext.BaseDirectory, "Nodes", "bad-reply-node.sh"),
-            Workload = "echo",
-            NodeCount = 1,
-            TimeLimitSeconds = 1,
-            Rate = 20,
-            StoreDirectory = _store,
-        };
-
-        var result = await RunAsync(options);
+        var result = await RunAsync(ScriptNode("bad-reply-node.sh"));
 
         result.Valid.Should().BeFalse();
         result.Failures.Should().Contain(f => f.StartsWith("n0 sent c", StringComparison.Ordinal) && f.Contains("could not process", StringComparison.Ordinal));
@@ -124,6 +104,17 @@ public sealed class RunnerEndToEndTests : IDisposable
 
         Directory.Exists(Path.Combine(_store, "latest")).Should().BeTrue("store/latest points at the newest run");
     }
+
+    // One node from a broken test script under tests/.../Nodes, running a short echo workload.
+    private RunnerOptions ScriptNode(string script) => new()
+    {
+        Bin = Path.Combine(AppContext.BaseDirectory, "Nodes", script),
+        Workload = "echo",
+        NodeCount = 1,
+        TimeLimitSeconds = 1,
+        Rate = 20,
+        StoreDirectory = _store,
+    };
 
     private RunnerOptions CacheNode(int nodes, string strategy, params (string Name, string Value)[] environment)
     {
