@@ -10,6 +10,8 @@ internal readonly record struct CacheLookup(CacheLookupKind Kind, ReadResult Val
     public static CacheLookup Lead(FillFlight flight) => new(CacheLookupKind.LeadFill, default, flight);
 
     public static CacheLookup Join(FillFlight flight) => new(CacheLookupKind.JoinFill, default, flight);
+
+    public static CacheLookup Bypass() => new(CacheLookupKind.Bypass, default, null);
 }
 
 /// <summary>Kinds of <see cref="CacheLookup"/>.</summary>
@@ -23,4 +25,7 @@ internal enum CacheLookupKind
 
     /// <summary>A miss while another reader's fill is in flight: wait for it.</summary>
     JoinFill,
+
+    /// <summary>The cache may not serve or fill now (no lease from every peer): read the database directly.</summary>
+    Bypass,
 }

@@ -5,14 +5,18 @@ namespace CacheNode.Cache;
 /// <param name="Ttl">Lifetime of a cached value, counted from when its fill started.</param>
 /// <param name="TtlJitter">Fraction (0..1) by which each entry's TTL is randomly shortened, so entries filled together do not expire together.</param>
 /// <param name="NegativeTtl">Lifetime of a "key does not exist" entry; zero disables negative caching.</param>
-/// <param name="Lease">When set (clusters), no entry is served later than this after its fill started, whatever the TTL.</param>
+/// <param name="PeerLeased">
+/// In a cluster with write-through or cache-aside: nothing is served or installed except while the node
+/// holds a lease from every peer (<see cref="CacheStore.ExtendServingLease"/>); when the lease lapses the
+/// whole cache is dropped, since a peer it can no longer hear from may have written anything.
+/// </param>
 /// <param name="EarlyRefreshBeta">XFetch's beta: above 0, hot entries are refreshed in the background before they expire.</param>
 internal sealed record CacheOptions(
     int MaxEntries,
     TimeSpan Ttl,
     double TtlJitter,
     TimeSpan NegativeTtl,
-    TimeSpan? Lease,
+    bool PeerLeased,
     double EarlyRefreshBeta)
 {
     public static CacheOptions Default { get; } = new(
@@ -20,6 +24,6 @@ internal sealed record CacheOptions(
         Ttl: TimeSpan.FromSeconds(30),
         TtlJitter: 0.1,
         NegativeTtl: TimeSpan.FromSeconds(5),
-        Lease: null,
+        PeerLeased: false,
         EarlyRefreshBeta: 1.0);
 }

@@ -25,6 +25,9 @@ internal sealed class CacheStore
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private long _lastEpoch;
+    // Peer-leased caches serve nothing until the first lease arrives; a lapse empties the cache once.
+    private long _servableUntil;
+    private bool _lapsed;
 
     public CacheStore(CacheOptions options, TimeProvider time, NodeStats stats)
     {
@@ -32,6 +35,8 @@ internal sealed class CacheStore
         _options = options;
         _time = time;
         _stats = stats;
+        _servableUntil = options.PeerLeased ? 0 : long.MaxValue;
+        _lapsed = options.PeerLeased;
     }
 
     public CacheOptions Options => _options;
@@ -57,6 +62,12 @@ internal sealed class CacheStore
         var now = _time.GetTimestamp();
         lock (_gate)
         {
+            if (!Servable(now))
+            {
+                _stats.BypassRead();
+                return CacheLookup.Bypass();
+            }
+
             if (!_slots.TryGetValue(key, out var slot))
             {
                 slot = new KeySlot(NextEpoch());
@@ -108,7 +119,7 @@ internal sealed class CacheStore
             slot.Fill = null;
             // A write still in progress may land after the database answered this fill (under
             // write-behind, until its flush): its end decides what is cached, not the fill.
-            installed = slot.Epoch == flight.Epoch && slot.PendingWrites == 0;
+            installed = slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && Servable(now);
             if (installed)
             {
                 Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt);
@@ -137,7 +148,14 @@ internal sealed class CacheStore
         flight.Fail(error);
     }
 
-    /// <summary>Marks the start of a write: fills already in flight for the key can no longer install.</summary>
+    /// <summary>
+    /// Marks the start of a write (this node's, or a peer's revocation of the key): the cached copy goes,
+    /// and fills already in flight can no longer install.
+    /// </summary>
+    /// <remarks>
+    /// The copy goes now, not when the write ends: once the database has the new value another node may
+    /// read it, and from then on no node may serve the old one.
+    /// </remarks>
     public WriteTicket BeginWrite(RawJson key)
     {
         var now = _time.GetTimestamp();
@@ -147,6 +165,10 @@ internal sealed class CacheStore
             {
                 slot = new KeySlot(0);
                 _slots.Add(key, slot);
+            }
+            else if (slot.Entry is not null)
+            {
+                RemoveEntry(slot);
             }
 
             // A write that overlaps another cannot know which of them the database applied last.
@@ -176,7 +198,7 @@ internal sealed class CacheStore
             // invalidated the key meanwhile; otherwise the entry goes and the next read fills afresh.
             var uncontended = !ticket.Contended && slot.Epoch == ticket.Epoch;
             slot.Epoch = NextEpoch();
-            if (completion == WriteCompletion.Install && uncontended)
+            if (completion == WriteCompletion.Install && uncontended && Servable(now))
             {
                 Install(slot, ticket.Key, ReadResult.Of(value), ticket.StartedAt, now - ticket.StartedAt);
                 return true;
@@ -216,13 +238,45 @@ internal sealed class CacheStore
         }
     }
 
+    /// <summary>
+    /// Peer-leased caches: the node now holds a lease from every peer until <paramref name="until"/> (a
+    /// <see cref="TimeProvider"/> timestamp). A lease that ran out before this call drops the whole cache
+    /// first, so an extension never bridges a gap in which a peer may have written unseen.
+    /// </summary>
+    public void ExtendServingLease(long until)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            Servable(now);
+            if (until > _servableUntil)
+            {
+                _servableUntil = until;
+                _lapsed = !(now < until);
+            }
+        }
+    }
+
+    /// <summary>Whether entries may be served and installed now (always, unless the cache is peer-leased).</summary>
+    public bool IsServing
+    {
+        get
+        {
+            var now = _time.GetTimestamp();
+            lock (_gate)
+            {
+                return Servable(now);
+            }
+        }
+    }
+
     /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics).</summary>
     public bool TryPeek(RawJson key, out ReadResult value)
     {
         var now = _time.GetTimestamp();
         lock (_gate)
         {
-            if (_slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
+            if (Servable(now) && _slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
             {
                 value = entry.Value;
                 return true;
@@ -250,10 +304,6 @@ internal sealed class CacheStore
 
         var jittered = lifetime * (1 - (_options.TtlJitter * Random.Shared.NextDouble()));
         var validUntil = filledAt + ToTicks(jittered);
-        if (_options.Lease is { } lease)
-        {
-            validUntil = Math.Min(validUntil, filledAt + ToTicks(lease));
-        }
 
         if (slot.Entry is not null)
         {
@@ -306,6 +356,34 @@ internal sealed class CacheStore
 
         var gap = -entry.FillDuration * _options.EarlyRefreshBeta * Math.Log(1 - Random.Shared.NextDouble());
         return now + gap >= entry.ValidUntil;
+    }
+
+    // Called under the lock. The first call after the lease ran out drops every entry and moves every
+    // epoch, so no fill or write that started under the old lease installs under a later one.
+    private bool Servable(long now)
+    {
+        if (now < _servableUntil)
+        {
+            return true;
+        }
+
+        if (!_lapsed)
+        {
+            _lapsed = true;
+            _stats.LeaseLapse();
+            foreach (var (key, slot) in _slots.ToList())
+            {
+                slot.Epoch = NextEpoch();
+                if (slot.Entry is not null)
+                {
+                    RemoveEntry(slot);
+                }
+
+                ForgetIfIdle(key, slot);
+            }
+        }
+
+        return false;
     }
 
     private long NextEpoch() => ++_lastEpoch;

@@ -45,6 +45,9 @@ internal sealed class SingleFlightReader
 
                     return lookup.Value;
 
+                case CacheLookupKind.Bypass:
+                    return await _database.ReadAsync(key, cancellationToken);
+
                 case CacheLookupKind.LeadFill:
                     // The leader's own database read happened during its request, so it may return the
                     // value even if a concurrent write kept it out of the cache.

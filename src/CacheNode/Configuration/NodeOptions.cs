@@ -12,7 +12,10 @@ internal sealed record NodeOptions
     public int TtlMs { get; init; } = 30_000;
     public double TtlJitter { get; init; } = 0.1;
     public int NegativeTtlMs { get; init; } = 5_000;
-    public int LeaseMs { get; init; } = 2_000;
+    public int LeaseMs { get; init; } = 500;
+    public int PeerTimeoutMs { get; init; } = 100;
+    public int ForwardTimeoutMs { get; init; } = 500;
+    public bool UnsafeNoInvalidation { get; init; }
     public int MaxEntries { get; init; } = 100_000;
     public double EarlyRefreshBeta { get; init; } = 1.0;
     public LogLevel LogLevel { get; init; } = LogLevel.Info;

@@ -14,14 +14,18 @@ internal static class OptionsParser
 {
     public static IReadOnlyList<Setting> Settings { get; } =
     [
-        new("strategy", "write-through | cache-aside | write-behind", "write-through",
-            (o, v) => o with { Strategy = ParseEnum(v, ("write-through", StrategyKind.WriteThrough), ("cache-aside", StrategyKind.CacheAside), ("write-behind", StrategyKind.WriteBehind)) }),
+        new("strategy", "write-through | cache-aside | write-behind | proxy (no cache: the baseline)", "write-through",
+            (o, v) => o with { Strategy = ParseEnum(v, ("write-through", StrategyKind.WriteThrough), ("cache-aside", StrategyKind.CacheAside), ("write-behind", StrategyKind.WriteBehind), ("proxy", StrategyKind.Proxy)) }),
         new("db", "auto | local | lin-kv | seq-kv (auto: lin-kv with more than one node)", "auto",
             (o, v) => o with { Database = ParseEnum(v, ("auto", DatabaseKind.Auto), ("local", DatabaseKind.Local), ("lin-kv", DatabaseKind.LinKv), ("seq-kv", DatabaseKind.SeqKv)) }),
         new("ttl-ms", "lifetime of a cached value", "30000", (o, v) => o with { TtlMs = ParseInt(v, 1, MaxMilliseconds) }),
         new("ttl-jitter", "fraction 0..1 by which each TTL is randomly shortened", "0.1", (o, v) => o with { TtlJitter = ParseDouble(v, 0, 1) }),
         new("negative-ttl-ms", "lifetime of a cached 'key does not exist' (0 disables)", "5000", (o, v) => o with { NegativeTtlMs = ParseInt(v, 0, MaxMilliseconds) }),
-        new("lease-ms", "in a cluster, no entry is served later than this after its fill started", "2000", (o, v) => o with { LeaseMs = ParseInt(v, 1, MaxMilliseconds) }),
+        new("lease-ms", "in a cluster, a node that cannot hear from every peer stops serving its cache within this", "500", (o, v) => o with { LeaseMs = ParseInt(v, 20, MaxMilliseconds) }),
+        new("peer-timeout-ms", "how long a write waits for peers to acknowledge a revocation before waiting out their leases", "100", (o, v) => o with { PeerTimeoutMs = ParseInt(v, 1, MaxMilliseconds) }),
+        new("forward-timeout-ms", "write-behind in a cluster: timeout of a request forwarded to the key's owner", "500", (o, v) => o with { ForwardTimeoutMs = ParseInt(v, 1, MaxMilliseconds) }),
+        new("unsafe-no-invalidation", "TESTING ONLY: 1 turns cross-node invalidation and leases off, so the runner can show it catches stale reads", "0",
+            (o, v) => o with { UnsafeNoInvalidation = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
         new("max-entries", "bound on cached entries (SIEVE eviction)", "100000", (o, v) => o with { MaxEntries = ParseInt(v, 1) }),
         new("early-refresh-beta", "XFetch beta for early refresh of hot keys (0 disables)", "1.0", (o, v) => o with { EarlyRefreshBeta = ParseDouble(v, 0, 100) }),
         new("log", "error | warn | info | debug (stderr)", "info",

@@ -19,6 +19,11 @@ internal sealed class NodeStats
     private long _flushRetries;
     private long _coalescedWrites;
     private long _rejectedWrites;
+    private long _bypassReads;
+    private long _leaseLapses;
+    private long _leaseWaits;
+    private long _peerMessages;
+    private long _forwarded;
 
     public long Hits => Volatile.Read(ref _hits);
     public long NegativeHits => Volatile.Read(ref _negativeHits);
@@ -36,6 +41,11 @@ internal sealed class NodeStats
     public long FlushRetries => Volatile.Read(ref _flushRetries);
     public long CoalescedWrites => Volatile.Read(ref _coalescedWrites);
     public long RejectedWrites => Volatile.Read(ref _rejectedWrites);
+    public long BypassReads => Volatile.Read(ref _bypassReads);
+    public long LeaseLapses => Volatile.Read(ref _leaseLapses);
+    public long LeaseWaits => Volatile.Read(ref _leaseWaits);
+    public long PeerMessages => Volatile.Read(ref _peerMessages);
+    public long Forwarded => Volatile.Read(ref _forwarded);
 
     public void Hit(bool negative)
     {
@@ -60,4 +70,19 @@ internal sealed class NodeStats
     public void FlushRetry() => Interlocked.Increment(ref _flushRetries);
     public void CoalescedWrite() => Interlocked.Increment(ref _coalescedWrites);
     public void RejectedWrite() => Interlocked.Increment(ref _rejectedWrites);
+
+    /// <summary>A read that went straight to the database because the node held no lease from some peer.</summary>
+    public void BypassRead() => Interlocked.Increment(ref _bypassReads);
+
+    /// <summary>The node's lease ran out and its cache was dropped.</summary>
+    public void LeaseLapse() => Interlocked.Increment(ref _leaseLapses);
+
+    /// <summary>A write waited out a peer's lease because the peer did not acknowledge in time.</summary>
+    public void LeaseWait() => Interlocked.Increment(ref _leaseWaits);
+
+    /// <summary>A revoke or release message sent to a peer (one message may carry many keys).</summary>
+    public void PeerMessage() => Interlocked.Increment(ref _peerMessages);
+
+    /// <summary>A request sent on to the key's owner (write-behind in a cluster).</summary>
+    public void ForwardedRequest() => Interlocked.Increment(ref _forwarded);
 }

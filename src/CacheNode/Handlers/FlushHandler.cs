@@ -10,7 +10,10 @@ internal sealed class FlushHandler(NodeContext context)
 {
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, FlushRequest request, CancellationToken cancellationToken)
     {
-        await context.RequireRuntime().Strategy.FlushAsync(cancellationToken);
+        var runtime = context.RequireRuntime();
+        // A peer asks only for what this node holds; a client asks for the whole cluster's share.
+        var strategy = runtime.Membership.IsPeer(header.Src) ? runtime.LocalStrategy : runtime.Strategy;
+        await strategy.FlushAsync(cancellationToken);
         return new FlushOk();
     }
 }

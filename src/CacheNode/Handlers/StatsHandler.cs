@@ -35,6 +35,11 @@ internal sealed class StatsHandler(NodeContext context)
             FlushRetries = stats.FlushRetries,
             CoalescedWrites = stats.CoalescedWrites,
             RejectedWrites = stats.RejectedWrites,
+            BypassReads = stats.BypassReads,
+            LeaseLapses = stats.LeaseLapses,
+            LeaseWaits = stats.LeaseWaits,
+            PeerMessages = stats.PeerMessages,
+            Forwarded = stats.Forwarded,
         });
     }
 }

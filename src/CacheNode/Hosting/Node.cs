@@ -39,7 +39,10 @@ internal sealed class Node
             .Add(new InvalidateHandler(_context))
             .Add(new FlushHandler(_context))
             .Add(new StatsHandler(_context))
-            .Add(new EchoHandler());
+            .Add(new EchoHandler())
+            .Add(new LeaseRequestHandler(_context))
+            .Add(new RevokeHandler(_context))
+            .Add(new ReleaseHandler(_context));
     }
 
     public MessageWriter Writer { get; }
@@ -248,6 +251,11 @@ internal sealed class Node
 
     private void Reply(MessageHeader header, OutgoingBody body, bool hasMsgId = true)
     {
+        if (body is NoReply)
+        {
+            return;
+        }
+
         var src = _context.Runtime?.NodeId ?? header.Dest;
         Writer.Send(src, header.Src, body, hasMsgId ? header.MsgId : null);
     }

@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Strategies;
 
@@ -7,24 +8,41 @@ namespace CacheNode.Hosting;
 /// <summary>What the node becomes at <c>init</c>: its identity, its database, its cache and its strategy.</summary>
 internal sealed class NodeRuntime : IAsyncDisposable
 {
-    public NodeRuntime(string nodeId, IReadOnlyList<string> nodeIds, IKeyValueDatabase database, CacheStore cache, ICacheStrategy strategy)
+    public NodeRuntime(ClusterMembership membership, IKeyValueDatabase database, CacheStore cache, ICacheStrategy strategy, ClusterCoherence? coherence)
     {
-        NodeId = nodeId;
-        NodeIds = nodeIds;
+        Membership = membership;
         Database = database;
         Cache = cache;
         Strategy = strategy;
+        Coherence = coherence;
     }
 
-    public string NodeId { get; }
+    public ClusterMembership Membership { get; }
 
-    public IReadOnlyList<string> NodeIds { get; }
+    public string NodeId => Membership.NodeId;
+
+    public IReadOnlyList<string> NodeIds => Membership.NodeIds;
 
     public IKeyValueDatabase Database { get; }
 
     public CacheStore Cache { get; }
 
+    /// <summary>What client requests go through.</summary>
     public ICacheStrategy Strategy { get; }
 
-    public ValueTask DisposeAsync() => Strategy.DisposeAsync();
+    /// <summary>What a peer's request runs on: never forwarded again (write-behind's owner strategy).</summary>
+    public ICacheStrategy LocalStrategy => Strategy is OwnerForwardingStrategy forwarding ? forwarding.Local : Strategy;
+
+    /// <summary>Leases and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
+    public ClusterCoherence? Coherence { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Coherence is not null)
+        {
+            await Coherence.DisposeAsync();
+        }
+
+        await Strategy.DisposeAsync();
+    }
 }

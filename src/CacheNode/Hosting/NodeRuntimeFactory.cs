@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Strategies;
 
@@ -10,23 +11,37 @@ internal static class NodeRuntimeFactory
     public static NodeRuntime Create(NodeContext context, string nodeId, IReadOnlyList<string> nodeIds)
     {
         var options = context.Options;
-        var clustered = nodeIds.Count > 1;
+        var membership = new ClusterMembership(nodeId, nodeIds);
+        var clustered = membership.Peers.Count > 0;
         var database = new CountingDatabase(CreateDatabase(context, clustered), context.Stats);
 
-        // Leases matter only when other nodes can change the data behind this node's back.
+        // Write-through and cache-aside keep a copy of any key on every node, so in a cluster those
+        // copies are only served under leases from every peer. Write-behind keeps each key on its owner
+        // alone, and the proxy keeps nothing.
+        var coherent = clustered && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside && !options.UnsafeNoInvalidation;
         var cacheOptions = new CacheOptions(
             MaxEntries: options.MaxEntries,
             Ttl: TimeSpan.FromMilliseconds(options.TtlMs),
             TtlJitter: options.TtlJitter,
             NegativeTtl: TimeSpan.FromMilliseconds(options.NegativeTtlMs),
-            Lease: clustered ? TimeSpan.FromMilliseconds(options.LeaseMs) : null,
+            PeerLeased: coherent,
             EarlyRefreshBeta: options.EarlyRefreshBeta);
         var cache = new CacheStore(cacheOptions, context.Time, context.Stats);
         var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime);
 
+        ClusterCoherence? coherence = null;
+        if (coherent)
+        {
+            var timing = new LeaseTiming(
+                Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
+                PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
+                DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
+            coherence = new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Time, context.Stats, context.Log);
+        }
+
         ICacheStrategy strategy = options.Strategy switch
         {
-            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database),
+            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator),
             StrategyKind.WriteBehind => new WriteBehindStrategy(
                 reader,
                 database,
@@ -34,16 +49,24 @@ internal static class NodeRuntimeFactory
                 context.Time,
                 context.Stats,
                 context.Log),
-            _ => new WriteThroughStrategy(reader, database),
+            StrategyKind.Proxy => new ProxyStrategy(database),
+            _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator),
         };
 
-        context.Log.Info($"{nodeId}: {strategy.Name} over {database.Name}, cluster of {nodeIds.Count}");
-        if (clustered)
+        if (clustered && options.Strategy == StrategyKind.WriteBehind)
         {
-            // Said loudly because it matters: each node's cache is only bounded by the lease.
-            context.Log.Warn($"cross-node invalidation is not implemented yet: another node's write can leave this node serving the old value for up to {options.LeaseMs} ms (lease_ms)");
+            strategy = new OwnerForwardingStrategy(strategy, membership, context.Rpc, TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), context.Stats, context.Log);
         }
-        return new NodeRuntime(nodeId, nodeIds, database, cache, strategy);
+
+        context.Log.Info($"{nodeId}: {strategy.Name} over {database.Name}, cluster of {nodeIds.Count}");
+        if (clustered && options.UnsafeNoInvalidation && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside)
+        {
+            // Said loudly: this exists only to prove the tests can catch what it breaks.
+            context.Log.Warn("UNSAFE: cross-node invalidation is off (CACHENODE_UNSAFE_NO_INVALIDATION); other nodes' writes leave this cache stale");
+        }
+
+        coherence?.Start();
+        return new NodeRuntime(membership, database, cache, strategy, coherence);
     }
 
     private static IKeyValueDatabase CreateDatabase(NodeContext context, bool clustered)

@@ -27,4 +27,9 @@ namespace CacheNode.Protocol;
 [JsonSerializable(typeof(StatsRequest))]
 [JsonSerializable(typeof(StatsOk))]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(LeaseRequest))]
+[JsonSerializable(typeof(LeaseOk))]
+[JsonSerializable(typeof(RevokeRequest))]
+[JsonSerializable(typeof(RevokeOk))]
+[JsonSerializable(typeof(ReleaseRequest))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

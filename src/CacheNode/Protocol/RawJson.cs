@@ -24,6 +24,9 @@ internal readonly record struct RawJson
     /// <summary>Size of the value on the wire, used to enforce the value size limit.</summary>
     public int Length => Text.Length;
 
+    /// <summary>True for <c>default(RawJson)</c>: no value at all (an optional field left out), not JSON null.</summary>
+    public bool IsAbsent => Text is null;
+
     public static RawJson FromInt(long value) =>
         new(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

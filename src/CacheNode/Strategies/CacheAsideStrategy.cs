@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Cluster;
 using CacheNode.Database;
 
 namespace CacheNode.Strategies;
@@ -6,8 +7,8 @@ namespace CacheNode.Strategies;
 /// <summary>Cache-aside with invalidation: the database first, then the cached copy is deleted; reads fill on a miss.</summary>
 internal sealed class CacheAsideStrategy : SynchronousStrategy
 {
-    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database)
-        : base(reader, database)
+    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null)
+        : base(reader, database, peers)
     {
     }
 

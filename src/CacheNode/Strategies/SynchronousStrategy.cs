@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Protocol;
 
@@ -7,16 +8,21 @@ namespace CacheNode.Strategies;
 /// <summary>
 /// What write-through and cache-aside share: the database is written before the ack, reads go through
 /// the single-flight cache, and the only difference is what a successful write does to the cached copy.
+/// In a cluster every write, cas and invalidate first revokes the key on every peer (or waits out the
+/// leases of peers that do not answer), and releases it once the database has answered.
 /// </summary>
 internal abstract class SynchronousStrategy : ICacheStrategy
 {
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
+    private readonly PeerInvalidator? _peers;
 
-    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database)
+    /// <param name="peers">Null on a single node (or with invalidation switched off for testing).</param>
+    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers)
     {
         _reader = reader;
         _database = database;
+        _peers = peers;
     }
 
     public abstract string Name { get; }
@@ -36,14 +42,17 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         var ticket = Cache.BeginWrite(key);
         // Until the database answers, the write may or may not have happened: drop the cached copy.
         var completion = WriteCompletion.Invalidate;
+        Revocation? revocation = null;
         try
         {
+            revocation = await RevokeOnPeersAsync(key, cancellationToken);
             await _database.WriteAsync(key, value, cancellationToken);
             completion = AfterWrite;
         }
         finally
         {
             Cache.EndWrite(ticket, completion, value);
+            ReleaseOnPeers(revocation, completion, value);
         }
     }
 
@@ -51,23 +60,36 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     {
         var ticket = Cache.BeginWrite(key);
         var completion = WriteCompletion.Invalidate;
+        Revocation? revocation = null;
         try
         {
+            revocation = await RevokeOnPeersAsync(key, cancellationToken);
             var result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
-            // A failed compare changed nothing, so the cached copy stays as good as it was.
+            // A failed compare changed nothing; the next read fills the copy again.
             completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;
             return result;
         }
         finally
         {
             Cache.EndWrite(ticket, completion, to);
+            ReleaseOnPeers(revocation, completion, to);
         }
     }
 
-    public ValueTask InvalidateAsync(RawJson key, CancellationToken cancellationToken = default)
+    /// <summary>Drops the key on every node: acked once every peer has, or has provably stopped serving.</summary>
+    public async ValueTask InvalidateAsync(RawJson key, CancellationToken cancellationToken = default)
     {
-        Cache.Invalidate(key);
-        return ValueTask.CompletedTask;
+        var ticket = Cache.BeginWrite(key);
+        Revocation? revocation = null;
+        try
+        {
+            revocation = await RevokeOnPeersAsync(key, cancellationToken);
+        }
+        finally
+        {
+            Cache.EndWrite(ticket, WriteCompletion.Invalidate);
+            ReleaseOnPeers(revocation, WriteCompletion.Invalidate, default);
+        }
     }
 
     // Every write was in the database before it was acked.
@@ -76,4 +98,16 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     public ValueTask<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken = default) => ValueTask.FromResult(0);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private ValueTask<Revocation> RevokeOnPeersAsync(RawJson key, CancellationToken cancellationToken) =>
+        _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None(key));
+
+    // Peers may cache the new value only if this node would (write-through, and the write surely happened).
+    private void ReleaseOnPeers(Revocation? revocation, WriteCompletion completion, RawJson value)
+    {
+        if (revocation is not null)
+        {
+            _peers?.Release(revocation, completion == WriteCompletion.Install ? value : default);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Cluster;
 using CacheNode.Database;
 
 namespace CacheNode.Strategies;
@@ -6,8 +7,8 @@ namespace CacheNode.Strategies;
 /// <summary>Write-through: the database first, then the cache takes the new value, then the ack.</summary>
 internal sealed class WriteThroughStrategy : SynchronousStrategy
 {
-    public WriteThroughStrategy(SingleFlightReader reader, IKeyValueDatabase database)
-        : base(reader, database)
+    public WriteThroughStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null)
+        : base(reader, database, peers)
     {
     }
 

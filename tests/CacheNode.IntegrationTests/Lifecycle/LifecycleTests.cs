@@ -9,7 +9,7 @@ public sealed class LifecycleTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     [Theory]
-    [InlineData("CACHENODE_STRATEGY", "write-sideways", "cachenode: CACHENODE_STRATEGY=write-sideways: expected one of write-through, cache-aside, write-behind")]
+    [InlineData("CACHENODE_STRATEGY", "write-sideways", "cachenode: CACHENODE_STRATEGY=write-sideways: expected one of write-through, cache-aside, write-behind, proxy")]
     [InlineData("CACHENODE_MAX_ENTRIES", "-5", "cachenode: CACHENODE_MAX_ENTRIES=-5: must be at least 1")]
     [InlineData("CACHENODE_LOG", "loud", "cachenode: CACHENODE_LOG=loud: expected one of error, warn, info, debug")]
     public async Task Bad_setting_stops_the_node_before_it_reads_anything(string variable, string value, string message)

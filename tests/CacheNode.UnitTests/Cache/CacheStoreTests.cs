@@ -127,15 +127,15 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
-    public void Failed_cas_leaves_the_cached_copy_in_place()
+    public void Failed_cas_installs_nothing_and_the_next_read_fills_afresh()
     {
         var cache = NewCache();
         Fill(cache, 1, 10);
         var cas = cache.BeginWrite(Int(1));
-        cache.EndWrite(cas, WriteCompletion.Unchanged);
+        cache.EndWrite(cas, WriteCompletion.Unchanged, Int(99)).Should().BeFalse();
 
-        cache.TryPeek(Int(1), out var value).Should().BeTrue();
-        value.Value.Should().Be(Int(10));
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
     }
 
     [Fact]
@@ -169,15 +169,73 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
-    public void Lease_caps_how_long_an_entry_is_served_whatever_the_ttl()
+    public void Peer_leased_cache_serves_nothing_before_its_first_lease()
     {
-        var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromMinutes(5), TtlJitter = 0, Lease = TimeSpan.FromSeconds(2) });
+        var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
+
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Bypass);
+        _stats.BypassReads.Should().Be(1);
+    }
+
+    [Fact]
+    public void Peer_leased_cache_serves_while_the_lease_lasts_and_drops_everything_when_it_lapses()
+    {
+        var cache = NewCache(CacheOptions.Default with { PeerLeased = true, TtlJitter = 0 });
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
         Fill(cache, 1, 10);
 
-        _time.Advance(TimeSpan.FromSeconds(1.9));
+        _time.Advance(TimeSpan.FromSeconds(0.9));
         cache.TryPeek(Int(1), out _).Should().BeTrue();
         _time.Advance(TimeSpan.FromSeconds(0.2));
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Bypass);
+
+        // A later lease does not bring back what was cached under the one that ran out.
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
         cache.TryPeek(Int(1), out _).Should().BeFalse();
+        cache.Count.Should().Be(0);
+        _stats.LeaseLapses.Should().Be(1);
+    }
+
+    [Fact]
+    public void An_extension_after_a_gap_still_drops_the_cache_even_if_nobody_looked_during_the_gap()
+    {
+        var cache = NewCache(CacheOptions.Default with { PeerLeased = true, TtlJitter = 0 });
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        Fill(cache, 1, 10);
+
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_fill_that_started_before_a_lapse_never_installs_after_the_lease_is_back()
+    {
+        var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        var fill = cache.Lookup(Int(1)).Flight!;
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.CompleteFill(fill, ReadResult.Of(Int(10))).Should().BeFalse();
+
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_write_drops_the_cached_copy_as_it_begins()
+    {
+        var cache = NewCache();
+        Fill(cache, 1, 10);
+
+        var ticket = cache.BeginWrite(Int(1));
+
+        // Once the database has the new value another node may read it: the old one must be gone already.
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+        cache.EndWrite(ticket, WriteCompletion.Install, Int(11)).Should().BeTrue();
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(11));
     }
 
     [Fact]
@@ -295,4 +353,6 @@ public sealed class CacheStoreTests
             cache.CompleteFill(lookup.Flight!, ReadResult.Of(Int(value)));
         }
     }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }

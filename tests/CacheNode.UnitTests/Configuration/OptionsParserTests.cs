@@ -35,7 +35,7 @@ public sealed class OptionsParserTests
     }
 
     [Theory]
-    [InlineData("CACHENODE_STRATEGY", "write-around", "expected one of write-through, cache-aside, write-behind")]
+    [InlineData("CACHENODE_STRATEGY", "write-around", "expected one of write-through, cache-aside, write-behind, proxy")]
     [InlineData("CACHENODE_MAX_ENTRIES", "0", "must be at least 1")]
     [InlineData("CACHENODE_TTL_MS", "ten", "expected a whole number")]
     [InlineData("CACHENODE_TTL_JITTER", "1.5", "must be between 0 and 1")]

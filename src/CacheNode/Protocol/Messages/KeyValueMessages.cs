@@ -64,10 +64,12 @@ internal sealed record CasOk : OutgoingBody
 }
 
 /// <summary><c>invalidate {key}</c>: drop the key from every node's cache.</summary>
-internal sealed record InvalidateRequest
+internal sealed record InvalidateRequest : OutgoingBody
 {
     [JsonPropertyName("key")]
     public required RawJson Key { get; init; }
+
+    protected override string MessageType => "invalidate";
 }
 
 /// <summary><c>invalidate_ok</c>.</summary>
@@ -77,7 +79,10 @@ internal sealed record InvalidateOk : OutgoingBody
 }
 
 /// <summary><c>flush</c>: returns once every write this node acked is in the database.</summary>
-internal sealed record FlushRequest;
+internal sealed record FlushRequest : OutgoingBody
+{
+    protected override string MessageType => "flush";
+}
 
 /// <summary><c>flush_ok</c>.</summary>
 internal sealed record FlushOk : OutgoingBody

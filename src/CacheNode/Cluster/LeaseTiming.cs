@@ -1,0 +1,32 @@
+namespace CacheNode.Cluster;
+
+/// <summary>
+/// The clocks of the invalidation protocol. Nodes never compare timestamps with each other; each side
+/// measures on its own clock from an event the other cannot have preceded, and the drift margin covers
+/// clocks that run at slightly different rates.
+/// </summary>
+/// <param name="Lease">How long a lease lasts (<c>lease_ms</c>): an unreachable node stops serving within it.</param>
+/// <param name="PeerTimeout">How long a writer waits for revocation acks before waiting out leases instead (<c>peer_timeout_ms</c>).</param>
+/// <param name="DatabaseTimeout">The longest a database write can stay unanswered (<c>db_timeout_ms</c>).</param>
+/// <param name="DriftFraction">Assumed bound on relative clock-rate drift between two nodes.</param>
+internal sealed record LeaseTiming(TimeSpan Lease, TimeSpan PeerTimeout, TimeSpan DatabaseTimeout, double DriftFraction = 0.01)
+{
+    /// <summary>A fixed allowance on top of the drift (timer and scheduling slack).</summary>
+    public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Leases are renewed this often, so one or two lost renewals do not interrupt serving.</summary>
+    public TimeSpan RenewInterval => Lease / 4;
+
+    /// <summary>The holder's view: a lease requested at some moment is good for this long after it, on the holder's clock.</summary>
+    public TimeSpan HeldFor => Lease * (1 - DriftFraction) - Slack;
+
+    /// <summary>The grantor's view: a lease it granted at some moment may be in use until this long after, on its own clock.</summary>
+    public TimeSpan GrantedFor => Lease * (1 + DriftFraction) + Slack;
+
+    /// <summary>
+    /// How long a peer keeps a revocation it acknowledged if no release comes: longer than any write can
+    /// take from its revoke (ack wait, a lease wait, the database round trip), so a revocation never ends
+    /// before its write has landed or failed. A release normally ends it much sooner.
+    /// </summary>
+    public TimeSpan RevocationTtl => ((PeerTimeout + GrantedFor + DatabaseTimeout) * (1 + DriftFraction)) + TimeSpan.FromMilliseconds(100);
+}

@@ -1,0 +1,133 @@
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+
+namespace CacheNode.Cluster;
+
+/// <summary>
+/// The writer's half of the invalidation protocol. Before a write reaches the database, every peer must
+/// have dropped the key and be holding it revoked, or have provably stopped serving: peers that do not
+/// acknowledge in time are blocked from renewing their lease, and the write waits until the last lease
+/// granted to them has run out. Once the database has answered, the revocations are released (with the
+/// new value under write-through) and the blocked peers may renew again.
+/// </summary>
+/// <remarks>
+/// Why before and not after the write: once the database holds the new value, any node that misses
+/// reads it; if another node could still serve the old value from its cache at that moment, a client
+/// could see new then old. Revoking first leaves no such moment.
+/// </remarks>
+internal sealed class PeerInvalidator : IAsyncDisposable
+{
+    private readonly PeerOutbox[] _outboxes;
+    private readonly GrantedLeases _grants;
+    private readonly LeaseTiming _timing;
+    private readonly TimeProvider _time;
+    private readonly NodeStats _stats;
+    private long _lastId;
+
+    public PeerInvalidator(IReadOnlyList<PeerOutbox> outboxes, GrantedLeases grants, LeaseTiming timing, TimeProvider time, NodeStats stats)
+    {
+        _outboxes = [.. outboxes];
+        _grants = grants;
+        _timing = timing;
+        _time = time;
+        _stats = stats;
+        // Ids from an earlier run of this node (before a crash) may still be held by peers: start elsewhere.
+        _lastId = Random.Shared.NextInt64(1L << 52) << 8;
+    }
+
+    /// <summary>Revokes <paramref name="key"/> on every peer; returns once the write may reach the database.</summary>
+    public async ValueTask<Revocation> RevokeAsync(RawJson key, CancellationToken cancellationToken)
+    {
+        if (_outboxes.Length == 0)
+        {
+            return Revocation.None(key);
+        }
+
+        var id = Interlocked.Increment(ref _lastId);
+        var acks = new Task<bool>[_outboxes.Length];
+        for (var i = 0; i < _outboxes.Length; i++)
+        {
+            acks[i] = _outboxes[i].Revoke(id, key);
+            _stats.InvalidationSent();
+        }
+
+        try
+        {
+            await Task.WhenAll(acks).WaitAsync(_timing.PeerTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Some peer did not answer in time: it is waited out below.
+        }
+        catch (OperationCanceledException)
+        {
+            // The write will not happen: let go of whatever the peers already hold.
+            Release(new Revocation(id, key, []), default);
+            throw;
+        }
+
+        List<string>? blocked = null;
+        var waitUntil = 0L;
+        for (var i = 0; i < _outboxes.Length; i++)
+        {
+            if (acks[i] is not { IsCompletedSuccessfully: true } ack || !await ack)
+            {
+                var peer = _outboxes[i].Peer;
+                (blocked ??= []).Add(peer);
+                waitUntil = Math.Max(waitUntil, _grants.Block(peer));
+            }
+        }
+
+        var revocation = new Revocation(id, key, blocked ?? (IReadOnlyList<string>)[]);
+        if (blocked is not null)
+        {
+            _stats.LeaseWait();
+            var remaining = _time.GetElapsedTime(_time.GetTimestamp(), waitUntil);
+            try
+            {
+                if (remaining > TimeSpan.Zero)
+                {
+                    await Task.Delay(remaining, _time, cancellationToken);
+                }
+            }
+            catch
+            {
+                Release(revocation, default);
+                throw;
+            }
+        }
+
+        return revocation;
+    }
+
+    /// <summary>
+    /// After the database answered (or the write failed): ends the revocation everywhere. A present
+    /// <paramref name="value"/> may be cached by the peers (write-through).
+    /// </summary>
+    public void Release(Revocation revocation, RawJson value)
+    {
+        if (revocation.Id == 0)
+        {
+            return;
+        }
+
+        foreach (var outbox in _outboxes)
+        {
+            // Blocked peers too: one may have acknowledged after we stopped waiting.
+            outbox.Release(revocation.Id, value);
+        }
+
+        foreach (var peer in revocation.Blocked)
+        {
+            _grants.Unblock(peer);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var outbox in _outboxes)
+        {
+            await outbox.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using CacheNode.Cluster;
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary>What the handlers of node-to-node messages share.</summary>
+internal static class PeerMessages
+{
+    /// <summary>The coherence machinery, for a message that really comes from a peer of a node that runs it.</summary>
+    public static ClusterCoherence RequireCoherence(NodeContext context, MessageHeader header)
+    {
+        var runtime = context.RequireRuntime();
+        if (!runtime.Membership.IsPeer(header.Src))
+        {
+            throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type} is a message between cluster nodes, and {header.Src} is not one");
+        }
+
+        return runtime.Coherence
+            ?? throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type}: this node runs {runtime.Strategy.Name} without cross-node invalidation");
+    }
+
+    public static void ApplyReleases(ClusterCoherence coherence, string writer, ReleasedWrite[]? releases)
+    {
+        foreach (var release in releases ?? [])
+        {
+            coherence.Revocations.Release(writer, release.Id, release.Value);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using CacheNode.Cluster;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Strategies;
+
+/// <summary>
+/// Write-behind in a cluster: each key has one owner, and every read, write, cas and invalidate of the
+/// key runs there, so the owner's cache and dirty buffer are the only copies and need no invalidation.
+/// Other nodes pass requests on in the client API's own format (the owner answers as lin-kv would).
+/// An unreachable owner makes a read fail definitely (error 11) and a write or cas indefinitely
+/// (error 0): it may have arrived.
+/// </summary>
+internal sealed class OwnerForwardingStrategy : ICacheStrategy
+{
+    private readonly ClusterMembership _membership;
+    private readonly KeyOwnership _ownership;
+    private readonly Dictionary<string, MaelstromKvDatabase> _owners;
+    private readonly RpcClient _rpc;
+    private readonly TimeSpan _timeout;
+    private readonly NodeStats _stats;
+
+    public OwnerForwardingStrategy(ICacheStrategy local, ClusterMembership membership, RpcClient rpc, TimeSpan timeout, NodeStats stats, Log log)
+    {
+        Local = local;
+        _membership = membership;
+        _ownership = new KeyOwnership(membership.NodeIds);
+        _rpc = rpc;
+        _timeout = timeout;
+        _stats = stats;
+        // One attempt: a forwarded read that times out is answered with error 11 while the client still waits.
+        _owners = membership.Peers.ToDictionary(
+            peer => peer,
+            peer => new MaelstromKvDatabase(peer, rpc, timeout, readAttempts: 1, log),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>The strategy for keys this node owns.</summary>
+    public ICacheStrategy Local { get; }
+
+    public string Name => Local.Name;
+
+    public int QueueDepth => Local.QueueDepth;
+
+    public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
+        OwnerOf(key) is { } owner ? owner.ReadAsync(key, cancellationToken) : Local.ReadAsync(key, cancellationToken);
+
+    public ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default) =>
+        OwnerOf(key) is { } owner ? owner.WriteAsync(key, value, cancellationToken) : Local.WriteAsync(key, value, cancellationToken);
+
+    public ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default) =>
+        OwnerOf(key) is { } owner
+            ? owner.CasAsync(key, from, to, createIfNotExists, cancellationToken)
+            : Local.CasAsync(key, from, to, createIfNotExists, cancellationToken);
+
+    public async ValueTask InvalidateAsync(RawJson key, CancellationToken cancellationToken = default)
+    {
+        if (OwnerOf(key) is { } owner)
+        {
+            await CallOwnerAsync(owner.Name, new InvalidateRequest { Key = key }, cancellationToken);
+            return;
+        }
+
+        await Local.InvalidateAsync(key, cancellationToken);
+    }
+
+    /// <summary>This node's acked writes may sit on any owner: every node flushes.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var flushes = _membership.Peers.Select(peer => CallOwnerAsync(peer, new FlushRequest(), cancellationToken)).ToList();
+        flushes.Add(Local.FlushAsync(cancellationToken).AsTask());
+        await Task.WhenAll(flushes);
+    }
+
+    public ValueTask<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken = default) => Local.DrainAsync(budget, cancellationToken);
+
+    public ValueTask DisposeAsync() => Local.DisposeAsync();
+
+    private MaelstromKvDatabase? OwnerOf(RawJson key)
+    {
+        var owner = _ownership.OwnerOf(key);
+        if (owner == _membership.NodeId)
+        {
+            return null;
+        }
+
+        _stats.ForwardedRequest();
+        return _owners[owner];
+    }
+
+    private async Task CallOwnerAsync(string owner, OutgoingBody request, CancellationToken cancellationToken)
+    {
+        RpcReply reply;
+        try
+        {
+            reply = await _rpc.CallAsync(owner, request, _timeout, cancellationToken);
+        }
+        catch (RpcTimeoutException ex)
+        {
+            throw NodeErrorException.Indefinite($"{owner} did not answer {request.Type}: {ex.Message}");
+        }
+
+        if (reply.IsError)
+        {
+            var error = reply.BindError();
+            throw new NodeErrorException((ErrorCode)error.Code, $"{owner} {request.Type} failed: {error.Text}");
+        }
+    }
+}
