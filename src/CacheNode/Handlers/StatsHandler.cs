@@ -35,6 +35,7 @@ internal sealed class StatsHandler(NodeContext context)
             FlushRetries = stats.FlushRetries,
             CoalescedWrites = stats.CoalescedWrites,
             RejectedWrites = stats.RejectedWrites,
+            CacheServing = runtime.Cache.IsServing,
             BypassReads = stats.BypassReads,
             LeaseLapses = stats.LeaseLapses,
             LeaseWaits = stats.LeaseWaits,

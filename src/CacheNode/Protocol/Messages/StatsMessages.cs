@@ -31,6 +31,7 @@ internal sealed record StatsOk : OutgoingBody
     [JsonPropertyName("flush_retries")] public long FlushRetries { get; init; }
     [JsonPropertyName("coalesced_writes")] public long CoalescedWrites { get; init; }
     [JsonPropertyName("rejected_writes")] public long RejectedWrites { get; init; }
+    [JsonPropertyName("cache_serving")] public bool CacheServing { get; init; }
     [JsonPropertyName("bypass_reads")] public long BypassReads { get; init; }
     [JsonPropertyName("lease_lapses")] public long LeaseLapses { get; init; }
     [JsonPropertyName("lease_waits")] public long LeaseWaits { get; init; }

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using CacheNode.Configuration;
+using CacheNode.Diagnostics;
+using CacheNode.Hosting;
+using CacheNode.IntegrationTests.Services;
+
+namespace CacheNode.IntegrationTests.Harness;
+
+/// <summary>
+/// Several real <see cref="Node"/>s in one process, wired to each other and to a
+/// <see cref="FakeLinKvService"/> through a router that can cut node-to-node links (a partition, as in
+/// Maelstrom: the service stays reachable) and hold back service replies to force races.
+/// </summary>
+internal sealed class MultiNodeCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, NodePipes> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _pending = new();
+    private readonly ConcurrentDictionary<string, int> _peerMessages = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _isolated = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _nextMsgId = 1;
+
+    private MultiNodeCluster(NodeOptions options, int count)
+    {
+        Ids = Enumerable.Range(1, count).Select(i => $"n{i}").ToArray();
+        foreach (var id in Ids)
+        {
+            _nodes[id] = new NodePipes(id, options, this);
+        }
+    }
+
+    public IReadOnlyList<string> Ids { get; }
+
+    public FakeLinKvService Service { get; } = new();
+
+    /// <summary>Runs before a service reply is delivered to a node: (node, request type) → a task to wait for.</summary>
+    public Func<string, string, Task>? BeforeServiceReply { get; set; }
+
+    public static async Task<MultiNodeCluster> StartAsync(NodeOptions options, int count = 3)
+    {
+        var cluster = new MultiNodeCluster(options, count);
+        var ids = string.Join(',', cluster.Ids.Select(id => $"\"{id}\""));
+        foreach (var id in cluster.Ids)
+        {
+            var ok = await cluster.RequestAsync(id, $$"""{"type":"init","node_id":"{{id}}","node_ids":[{{ids}}]}""");
+            ok["type"]!.GetValue<string>().Should().Be("init_ok");
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Sends a client request (a body without msg_id) to <paramref name="node"/> and returns the reply body.</summary>
+    public async Task<JsonObject> RequestAsync(string node, string body, TimeSpan? timeout = null)
+    {
+        var msgId = Interlocked.Increment(ref _nextMsgId);
+        var request = JsonNode.Parse(body)!.AsObject();
+        request["msg_id"] = msgId;
+        var reply = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[msgId] = reply;
+        _nodes[node].Deliver(new JsonObject { ["src"] = "c1", ["dest"] = node, ["body"] = request }.ToJsonString());
+        return await reply.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(20));
+    }
+
+    public async Task<long> StatAsync(string node, string counter) =>
+        (await RequestAsync(node, """{"type":"stats"}"""))[counter]!.GetValue<long>();
+
+    /// <summary>Cuts every link between <paramref name="node"/> and the other nodes (the service stays reachable).</summary>
+    public void Isolate(string node)
+    {
+        lock (_gate)
+        {
+            _isolated.Add(node);
+        }
+    }
+
+    public void Heal()
+    {
+        lock (_gate)
+        {
+            _isolated.Clear();
+        }
+    }
+
+    /// <summary>Node-to-node messages of <paramref name="type"/> delivered so far.</summary>
+    public int PeerMessages(string type) => _peerMessages.GetValueOrDefault(type);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            await node.StopAsync();
+        }
+    }
+
+    private bool IsCut(string a, string b)
+    {
+        lock (_gate)
+        {
+            return _isolated.Contains(a) || _isolated.Contains(b);
+        }
+    }
+
+    private async Task RouteAsync(string from, string line)
+    {
+        var message = JsonNode.Parse(line)!.AsObject();
+        var dest = message["dest"]!.GetValue<string>();
+        var body = message["body"]!.AsObject();
+        if (dest == Service.Name)
+        {
+            var type = body["type"]!.GetValue<string>();
+            if (Service.Handle(line) is { } reply)
+            {
+                if (BeforeServiceReply is { } hook)
+                {
+                    await hook(from, type);
+                }
+
+                _nodes[from].Deliver(reply);
+            }
+
+            return;
+        }
+
+        if (_nodes.TryGetValue(dest, out var peer))
+        {
+            if (!IsCut(from, dest))
+            {
+                _peerMessages.AddOrUpdate(body["type"]!.GetValue<string>(), 1, (_, n) => n + 1);
+                peer.Deliver(line);
+            }
+
+            return;
+        }
+
+        if (body["in_reply_to"]?.GetValue<long>() is { } replyTo && _pending.TryRemove(replyTo, out var waiter))
+        {
+            waiter.TrySetResult(body);
+        }
+    }
+
+    private sealed class NodePipes
+    {
+        private readonly Pipe _input = new();
+        private readonly Pipe _output = new();
+        private readonly Channel<string> _toNode = Channel.CreateUnbounded<string>();
+        private readonly Task<int> _run;
+        private readonly Task _inputPump;
+        private readonly Task _outputPump;
+
+        public NodePipes(string id, NodeOptions options, MultiNodeCluster cluster)
+        {
+            var node = new Node(options, _input.Reader.AsStream(), _output.Writer.AsStream(), Log.Silent, TimeProvider.System);
+            _run = Task.Run(() => node.RunAsync());
+            _inputPump = Task.Run(async () =>
+            {
+                await foreach (var line in _toNode.Reader.ReadAllAsync())
+                {
+                    await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+                }
+
+                await _input.Writer.CompleteAsync();
+            });
+            _outputPump = Task.Run(async () =>
+            {
+                using var reader = new StreamReader(_output.Reader.AsStream(), Encoding.UTF8);
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    // Each message is routed on its own, so a held-back reply holds back nothing else.
+                    _ = cluster.RouteAsync(id, line);
+                }
+            });
+        }
+
+        public void Deliver(string line) => _toNode.Writer.TryWrite(line);
+
+        public async Task StopAsync()
+        {
+            _toNode.Writer.TryComplete();
+            await _inputPump;
+            await _run.WaitAsync(TimeSpan.FromSeconds(30));
+            await _output.Writer.CompleteAsync();
+            await _outputPump.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
