@@ -16,7 +16,8 @@ internal sealed class GrantedLeases
     public GrantedLeases(IEnumerable<string> peers, LeaseTiming timing, TimeProvider time)
     {
         _time = time;
-        _grantedForTicks = (long)(timing.GrantedFor.TotalSeconds * time.TimestampFrequency);
+        // Rounded up: the grantor errs towards waiting longer.
+        _grantedForTicks = (long)Math.Ceiling(timing.GrantedFor.TotalSeconds * time.TimestampFrequency);
         // A node that just started cannot know what an earlier run of itself granted before it crashed:
         // it counts every peer as granted now, so its first writes wait out any such lease.
         var now = time.GetTimestamp();

@@ -1,0 +1,38 @@
+using CacheNode.Configuration;
+using CacheNode.Database;
+using CacheNode.IntegrationTests.Harness;
+using CacheNode.Strategies;
+using Xunit.Abstractions;
+using static CacheNode.IntegrationTests.Cluster.InvalidationTests;
+
+namespace CacheNode.IntegrationTests.Cluster;
+
+/// <summary>
+/// A thousand concurrent cold reads of one key, spread over every node: single-flight holds the
+/// database to at most one read per node (one per cluster under write-behind, where only the owner reads).
+/// </summary>
+public sealed class StampedeTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("write-through", 3)]
+    [InlineData("cache-aside", 3)]
+    [InlineData("write-behind", 3)]
+    [InlineData("write-through", 5)]
+    [InlineData("write-behind", 5)]
+    public async Task Thousand_cold_reads_over_the_cluster_cost_at_most_one_database_read_per_node(string strategy, int nodes)
+    {
+        var options = new NodeOptions { Strategy = Kind(strategy), Database = DatabaseKind.LinKv, DbTimeoutMs = 5000, LeaseMs = 1000 };
+        await using var cluster = await StartServingAsync(options, nodes);
+        cluster.Service.Seed("\"hot\"", "42");
+        // Slow database replies keep every node's fill in flight while the stampede arrives.
+        cluster.BeforeServiceReply = (_, _) => Task.Delay(50);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 1000)
+            .Select(i => cluster.RequestAsync(cluster.Ids[i % nodes], """{"type":"read","key":"hot"}""")));
+
+        replies.Should().OnlyContain(r => r["value"]!.GetValue<int>() == 42);
+        var reads = cluster.Service.Received("read");
+        output.WriteLine($"{strategy}, {nodes} nodes: 1000 concurrent cold reads -> {reads} database reads");
+        reads.Should().BeLessThanOrEqualTo(strategy == "write-behind" ? 1 : nodes);
+    }
+}

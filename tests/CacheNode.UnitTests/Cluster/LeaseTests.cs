@@ -1,0 +1,98 @@
+using CacheNode.Cache;
+using CacheNode.Cluster;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.UnitTests.TestDoubles;
+using static CacheNode.UnitTests.TestDoubles.Keys;
+
+namespace CacheNode.UnitTests.Cluster;
+
+/// <summary>Both sides of a lease: the holder serves only under every peer's lease; the grantor knows how long its grants may be in use.</summary>
+public sealed class LeaseTests
+{
+    private static readonly LeaseTiming Timing = new(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+    private readonly ManualTimeProvider _time = new();
+    private readonly NodeStats _stats = new();
+
+    [Fact]
+    public void Holder_serves_only_once_every_peer_has_granted_and_until_the_earliest_grant_runs_out()
+    {
+        var cache = NewCache();
+        var held = new HeldLeases(["n2", "n3"], Timing, cache, _time);
+
+        held.Granted("n2", _time.GetTimestamp());
+        cache.IsServing.Should().BeFalse("n3 has not granted a lease yet");
+
+        var n3AskedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        held.Granted("n3", n3AskedAt);
+        cache.IsServing.Should().BeTrue();
+
+        // n2's lease runs from when it was asked for, shortened by the drift margin, not from now.
+        _time.Advance(Timing.HeldFor - TimeSpan.FromMilliseconds(301));
+        cache.IsServing.Should().BeTrue();
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        cache.IsServing.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_late_reply_to_an_older_request_never_shortens_a_lease()
+    {
+        var cache = NewCache();
+        var held = new HeldLeases(["n2"], Timing, cache, _time);
+        var older = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        held.Granted("n2", _time.GetTimestamp());
+
+        held.Granted("n2", older);
+
+        held.ServingUntil.Should().Be(_time.GetTimestamp() + Timing.HeldFor.Ticks);
+    }
+
+    [Fact]
+    public void Grantor_waits_until_its_last_grant_may_no_longer_be_in_use_and_grants_nothing_meanwhile()
+    {
+        var grants = new GrantedLeases(["n2"], Timing, _time);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        grants.TryGrant("n2").Should().BeTrue();
+        var grantedAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+
+        var until = grants.Block("n2");
+
+        until.Should().Be(grantedAt + Timing.GrantedFor.Ticks);
+        // Granted for longer than held for: the margin covers clocks that drift apart.
+        Timing.GrantedFor.Should().BeGreaterThan(Timing.HeldFor);
+        grants.TryGrant("n2").Should().BeFalse();
+        grants.Block("n2");
+        grants.Unblock("n2");
+        grants.TryGrant("n2").Should().BeFalse("blocks nest: another write is still waiting");
+        grants.Unblock("n2");
+        grants.TryGrant("n2").Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_node_that_just_started_counts_every_peer_as_granted_now()
+    {
+        // It may have granted leases before a crash it cannot remember.
+        var grants = new GrantedLeases(["n2"], Timing, _time);
+
+        grants.Block("n2").Should().Be(_time.GetTimestamp() + Timing.GrantedFor.Ticks);
+    }
+
+    [Fact]
+    public void Grants_go_only_to_known_peers()
+    {
+        var grants = new GrantedLeases(["n2"], Timing, _time);
+
+        grants.TryGrant("c1").Should().BeFalse();
+    }
+
+    [Fact]
+    public void Revocation_ttl_outlasts_the_longest_write_it_guards()
+    {
+        Timing.RevocationTtl.Should().BeGreaterThan(Timing.PeerTimeout + Timing.GrantedFor + Timing.DatabaseTimeout);
+    }
+
+    private CacheStore NewCache() => new(CacheOptions.Default with { PeerLeased = true }, _time, _stats);
+}
