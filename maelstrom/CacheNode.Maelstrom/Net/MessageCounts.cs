@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace CacheNode.Maelstrom.Net;
 
 /// <summary>Messages delivered, split the way the report needs them.</summary>
@@ -8,6 +10,7 @@ internal sealed class MessageCounts
     private long _nodeService;
     private long _dropped;
     private long _nodeToService;
+    private readonly ConcurrentDictionary<string, long> _betweenNodesByType = new(StringComparer.Ordinal);
 
     public long ClientNode => Interlocked.Read(ref _clientNode);
     public long NodeNode => Interlocked.Read(ref _nodeNode);
@@ -16,6 +19,11 @@ internal sealed class MessageCounts
 
     /// <summary>Requests from nodes to services: the database round trips.</summary>
     public long NodeToService => Interlocked.Read(ref _nodeToService);
+
+    /// <summary>Node-to-node messages sent, by body type (dropped ones included): what the nodes' protocol costs.</summary>
+    public IReadOnlyDictionary<string, long> BetweenNodesByType => _betweenNodesByType;
+
+    public void CountBetweenNodes(string type) => _betweenNodesByType.AddOrUpdate(type, 1, (_, n) => n + 1);
 
     public void Count(string src, string dest, bool dropped)
     {

@@ -33,6 +33,9 @@ internal sealed class Network : IAsyncDisposable
 
     public MessageCounts Counts { get; } = new();
 
+    /// <summary>How long each client request spent inside the node, from delivery to the node's reply.</summary>
+    public NodeResidence Residence { get; } = new();
+
     /// <summary>Lines that were not messages or had no known destination (reported as warnings).</summary>
     public ConcurrentQueue<string> Problems { get; } = new();
 
@@ -51,23 +54,37 @@ internal sealed class Network : IAsyncDisposable
     /// <summary>Accepts a line an endpoint wrote; returns false (and records a problem) if it is not a routable message.</summary>
     public bool Send(string line)
     {
-        if (!TryRoute(line, out var src, out var dest))
+        if (!TryRoute(line, out var fields))
         {
             Problems.Enqueue($"not a Maelstrom message: {LineText.Truncate(line)}");
             return false;
         }
 
-        Route(src, dest, line);
+        Route(fields, line);
         return true;
     }
 
-    /// <summary>Routes a line whose <paramref name="src"/> and <paramref name="dest"/> the caller already parsed.</summary>
-    public void Route(string src, string dest, string line)
+    /// <summary>Routes a line whose envelope the caller already parsed.</summary>
+    public void Route(RouteFields fields, string line)
     {
-        var due = _clock.ElapsedTicks + (long)(_latency.Next().TotalSeconds * Stopwatch.Frequency);
+        var now = _clock.ElapsedTicks;
+        if (Endpoints.KindOf(fields.Src) == EndpointKind.Node)
+        {
+            switch (Endpoints.KindOf(fields.Dest))
+            {
+                case EndpointKind.Client when fields.InReplyTo is { } replyTo:
+                    Residence.Replied(fields.Dest, replyTo, now);
+                    break;
+                case EndpointKind.Node:
+                    Counts.CountBetweenNodes(fields.Type);
+                    break;
+            }
+        }
+
+        var due = now + (long)(_latency.Next().TotalSeconds * Stopwatch.Frequency);
         lock (_gate)
         {
-            _queue.Enqueue(new Delivery(src, dest, line), (due, _sequence++));
+            _queue.Enqueue(new Delivery(fields, line), (due, _sequence++));
         }
 
         _wake.Release();
@@ -89,9 +106,9 @@ internal sealed class Network : IAsyncDisposable
         _wake.Dispose();
     }
 
-    internal static bool TryRoute(string line, out string src, out string dest)
+    internal static bool TryRoute(string line, out RouteFields fields)
     {
-        src = dest = string.Empty;
+        fields = new RouteFields(string.Empty, string.Empty, string.Empty, null, null);
         try
         {
             using var document = JsonDocument.Parse(line);
@@ -102,8 +119,7 @@ internal sealed class Network : IAsyncDisposable
                 && root.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.Object
                 && body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
             {
-                src = s.GetString()!;
-                dest = d.GetString()!;
+                fields = new RouteFields(s.GetString()!, d.GetString()!, type.GetString()!, Integer(body, "msg_id"), Integer(body, "in_reply_to"));
                 return true;
             }
         }
@@ -114,6 +130,9 @@ internal sealed class Network : IAsyncDisposable
 
         return false;
     }
+
+    private static long? Integer(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
 
     private async Task DeliverLoopAsync()
     {
@@ -151,6 +170,7 @@ internal sealed class Network : IAsyncDisposable
     private void Deliver(Delivery delivery)
     {
         var now = _clock.Elapsed.TotalMilliseconds;
+        var fields = delivery.Fields;
         var dropped = IsCut(delivery.Src, delivery.Dest);
         Counts.Count(delivery.Src, delivery.Dest, dropped);
         if (dropped)
@@ -167,6 +187,11 @@ internal sealed class Network : IAsyncDisposable
         }
 
         _log.Record(now, "delivered", delivery.Line);
+        if (fields.MsgId is { } msgId && Endpoints.KindOf(delivery.Src) == EndpointKind.Client && Endpoints.KindOf(delivery.Dest) == EndpointKind.Node)
+        {
+            Residence.Delivered(delivery.Src, msgId, fields.Type, _clock.ElapsedTicks);
+        }
+
         try
         {
             endpoint.Deliver(delivery.Line);
@@ -178,5 +203,10 @@ internal sealed class Network : IAsyncDisposable
         }
     }
 
-    private sealed record Delivery(string Src, string Dest, string Line);
+    private sealed record Delivery(RouteFields Fields, string Line)
+    {
+        public string Src => Fields.Src;
+
+        public string Dest => Fields.Dest;
+    }
 }

@@ -211,18 +211,18 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
     {
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (!Network.TryRoute(line, out var src, out var dest))
+            if (!Network.TryRoute(line, out var fields))
             {
                 _failures.Add($"{Id} wrote a line that is not a Maelstrom message to stdout: {LineText.Truncate(line)}");
                 continue;
             }
 
-            if (src != Id)
+            if (fields.Src != Id)
             {
-                _failures.Add($"{Id} sent a message claiming to be from {src}: {LineText.Truncate(line)}");
+                _failures.Add($"{Id} sent a message claiming to be from {fields.Src}: {LineText.Truncate(line)}");
             }
 
-            _network.Route(src, dest, line);
+            _network.Route(fields, line);
         }
     }
 

@@ -78,6 +78,16 @@ internal static class ReportWriter
                 ["db_requests_per_op"] = summary.DatabaseRequestsPerOp,
             },
             ["cache_hit_ratio"] = summary.CacheHitRatio,
+            ["node_time_ms"] = new JsonObject([.. summary.NodeTimeByType.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonObject { ["p50"] = p.Value.P50, ["p99"] = p.Value.P99 }))]),
+            ["between_nodes"] = new JsonObject
+            {
+                ["by_type"] = new JsonObject([.. result.Messages.BetweenNodesByType.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+                ["invalidation_per_write"] = summary.InvalidationMessagesPerWrite,
+                ["lease_per_s"] = summary.LeaseMessagesPerSecond,
+                ["forward_per_op"] = summary.ForwardMessagesPerOp,
+            },
+            ["unavailable"] = summary.Unavailable,
+            ["worst_write_ms"] = summary.WorstWriteMs,
             ["node_stats"] = new JsonObject([.. result.NodeStats.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))]),
             ["nemesis_events"] = new JsonArray([.. result.NemesisEvents.Select(e => (JsonNode)new JsonObject { ["time_ms"] = e.TimeMs, ["event"] = e.Description })]),
             ["duration_s"] = result.Duration.TotalSeconds,

@@ -19,6 +19,24 @@ internal sealed record RunSummary(
     double? CacheHitRatio,
     long DroppedMessages)
 {
+    /// <summary>Time inside the node per request type (p50, p99 in ms): a cache hit never leaves the node.</summary>
+    public IReadOnlyDictionary<string, (double P50, double P99)> NodeTimeByType { get; init; } = new Dictionary<string, (double, double)>();
+
+    /// <summary>Invalidation messages (revoke, revoke_ok, release) per write or cas.</summary>
+    public double InvalidationMessagesPerWrite { get; init; }
+
+    /// <summary>Lease renewals (lease_request, lease_ok) per second of the run.</summary>
+    public double LeaseMessagesPerSecond { get; init; }
+
+    /// <summary>Requests forwarded to a key's owner and their replies, per client op (write-behind).</summary>
+    public double ForwardMessagesPerOp { get; init; }
+
+    /// <summary>Share of operations that got error 11 or no definite answer (timeout, indefinite error).</summary>
+    public double Unavailable { get; init; }
+
+    /// <summary>Slowest successful write or cas (ms).</summary>
+    public double WorstWriteMs { get; init; }
+
     public static RunSummary Of(RunResult result)
     {
         // The workload proper; the final reads are bookkeeping, not load.
@@ -43,6 +61,12 @@ internal sealed record RunSummary(
         }
 
         var messages = result.Messages;
+        var byType = messages.BetweenNodesByType;
+        long Sent(params string[] types) => types.Sum(type => byType.GetValueOrDefault(type));
+        var writes = Math.Max(1, ops.Count(r => r.Kind is OpKind.Write or OpKind.Cas));
+        var okWrites = ops.Where(r => r.Status == OpStatus.Ok && r.Kind is OpKind.Write or OpKind.Cas).Select(r => r.LatencyMs).ToList();
+        var forwarded = byType.Where(p => p.Key is "read" or "read_ok" or "write" or "write_ok" or "cas" or "cas_ok" or "error" or "invalidate" or "invalidate_ok")
+            .Sum(p => p.Value);
         return new RunSummary(
             ops.Count,
             ok,
@@ -55,7 +79,17 @@ internal sealed record RunSummary(
             (double)messages.NodeService / all,
             (double)messages.NodeToService / all,
             hits + misses == 0 ? null : (double)hits / (hits + misses),
-            messages.Dropped);
+            messages.Dropped)
+        {
+            NodeTimeByType = result.NodeTimes
+                .Where(p => p.Value.Count > 0)
+                .ToDictionary(p => p.Key, p => (Percentile.Of(p.Value, 0.5), Percentile.Of(p.Value, 0.99)), StringComparer.Ordinal),
+            InvalidationMessagesPerWrite = (double)Sent("revoke", "revoke_ok", "release") / writes,
+            LeaseMessagesPerSecond = Sent("lease_request", "lease_ok") / Math.Max(0.001, result.Duration.TotalSeconds),
+            ForwardMessagesPerOp = (double)forwarded / all,
+            Unavailable = ops.Count == 0 ? 0 : (double)ops.Count(r => r.Status == OpStatus.Info || r.ErrorCode == 11) / ops.Count,
+            WorstWriteMs = okWrites.Count == 0 ? 0 : okWrites.Max(),
+        };
     }
 
     public IEnumerable<string> Lines()
@@ -68,6 +102,13 @@ internal sealed record RunSummary(
 
         yield return F($"messages per op: client<->node {ClientNodeMessagesPerOp:0.00}, node<->node {NodeNodeMessagesPerOp:0.00}, node<->service {NodeServiceMessagesPerOp:0.00} ({DroppedMessages} dropped by partitions)");
         yield return F($"database requests per client op {DatabaseRequestsPerOp:0.000}; cache hit ratio {(CacheHitRatio is { } ratio ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "n/a")}");
+        foreach (var (type, (p50, p99)) in NodeTimeByType.Where(p => p.Key is "read" or "write" or "cas").OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            yield return F($"time in node {type,-5} p50 {p50,8:0.000} ms   p99 {p99,8:0.000} ms");
+        }
+
+        yield return F($"between nodes: invalidation {InvalidationMessagesPerWrite:0.00} msgs per write, leases {LeaseMessagesPerSecond:0} msgs/s, forwarding {ForwardMessagesPerOp:0.00} msgs per op");
+        yield return F($"unavailable (error 11 or indefinite) {Unavailable:P1}; slowest ok write {WorstWriteMs:0.0} ms");
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

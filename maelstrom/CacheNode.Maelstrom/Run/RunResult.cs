@@ -23,6 +23,9 @@ internal sealed record RunResult(
     double RunnerCpuSeconds,
     double NodesCpuSeconds)
 {
+    /// <summary>Milliseconds client requests spent inside their node, sorted, by request type.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> NodeTimes { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
+
     /// <summary>Valid only if the history checks out and no node broke the rules.</summary>
     public bool? Valid => Failures.Count > 0 ? false : Verdict.Valid;
 }

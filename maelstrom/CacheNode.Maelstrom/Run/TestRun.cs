@@ -116,7 +116,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
 
         var warnings = network.Problems.ToList();
         return new RunResult(options, store, records, verdict, failures.All, warnings, nemesis.Events, network.Counts, stats,
-            clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpuBefore);
+            clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpuBefore) { NodeTimes = network.Residence.ByType() };
     }
 
     private static async Task InitAsync(Client admin, NodeHost node, IReadOnlyList<string> nodeIds, RunFailures failures)

@@ -12,6 +12,11 @@ internal readonly record struct CacheLookup(CacheLookupKind Kind, ReadResult Val
     public static CacheLookup Join(FillFlight flight) => new(CacheLookupKind.JoinFill, default, flight);
 
     public static CacheLookup Bypass() => new(CacheLookupKind.Bypass, default, null);
+
+    public static CacheLookup WaitForWrite(Task writesDone) => new(CacheLookupKind.WaitForWrite, default, null) { WritesDone = writesDone };
+
+    /// <summary>For <see cref="CacheLookupKind.WaitForWrite"/>: completes when the key's writes have ended.</summary>
+    public Task? WritesDone { get; init; }
 }
 
 /// <summary>Kinds of <see cref="CacheLookup"/>.</summary>
@@ -25,6 +30,9 @@ internal enum CacheLookupKind
 
     /// <summary>A miss while another reader's fill is in flight: wait for it.</summary>
     JoinFill,
+
+    /// <summary>A miss while a write of the key is in progress: wait for it to end, then look again.</summary>
+    WaitForWrite,
 
     /// <summary>The cache may not serve or fill now (no lease from every peer): read the database directly.</summary>
     Bypass,

@@ -10,6 +10,11 @@ namespace CacheNode.Cache;
 /// holds a lease from every peer (<see cref="CacheStore.ExtendServingLease"/>); when the lease lapses the
 /// whole cache is dropped, since a peer it can no longer hear from may have written anything.
 /// </param>
+/// <param name="HoldReadsDuringWrites">
+/// A miss on a key with a write in progress (this node's, or a peer's revocation) waits up to this long for
+/// the write to end instead of reading the database: the write usually ends with the new value cached,
+/// so the read costs nothing. Zero reads the database at once.
+/// </param>
 /// <param name="EarlyRefreshBeta">XFetch's beta: above 0, hot entries are refreshed in the background before they expire.</param>
 internal sealed record CacheOptions(
     int MaxEntries,
@@ -17,7 +22,8 @@ internal sealed record CacheOptions(
     double TtlJitter,
     TimeSpan NegativeTtl,
     bool PeerLeased,
-    double EarlyRefreshBeta)
+    double EarlyRefreshBeta,
+    TimeSpan HoldReadsDuringWrites = default)
 {
     public static CacheOptions Default { get; } = new(
         MaxEntries: 100_000,

@@ -95,6 +95,13 @@ internal sealed class CacheStore
             }
 
             _stats.Miss();
+            if (slot.PendingWrites > 0 && slot.Fill is null && _options.HoldReadsDuringWrites > TimeSpan.Zero)
+            {
+                _stats.CoalescedWait();
+                slot.WritesDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return CacheLookup.WaitForWrite(slot.WritesDone.Task);
+            }
+
             if (slot.Fill is { } inFlight)
             {
                 _stats.CoalescedWait();
@@ -166,9 +173,15 @@ internal sealed class CacheStore
                 slot = new KeySlot(0);
                 _slots.Add(key, slot);
             }
-            else if (slot.Entry is not null)
+            else if (slot.Entry is { } entry)
             {
                 RemoveEntry(slot);
+                // Kept aside in case the write changes nothing (a failed cas): it can come back then.
+                slot.SetAside = slot.PendingWrites == 0 ? entry : null;
+            }
+            else
+            {
+                slot.SetAside = null;
             }
 
             // A write that overlaps another cannot know which of them the database applied last.
@@ -188,15 +201,38 @@ internal sealed class CacheStore
         {
             var slot = _slots[ticket.Key];
             slot.PendingWrites--;
-            if (completion == WriteCompletion.Unchanged)
+            if (slot.PendingWrites == 0 && slot.WritesDone is { } writesDone)
             {
-                ForgetIfIdle(ticket.Key, slot);
-                return false;
+                // Continuations run asynchronously, so the waiters look again only after this lock is released.
+                slot.WritesDone = null;
+                writesDone.TrySetResult();
             }
 
             // Installing is safe only if no other write overlapped this one at either end and nothing
             // invalidated the key meanwhile; otherwise the entry goes and the next read fills afresh.
             var uncontended = !ticket.Contended && slot.Epoch == ticket.Epoch;
+            var setAside = slot.SetAside;
+            slot.SetAside = null;
+            if (completion == WriteCompletion.Unchanged)
+            {
+                // Every change to the key, from any node, moves its epoch here first; so with the epoch
+                // unchanged the database still holds what the set-aside entry says.
+                if (uncontended && setAside is not null && now < setAside.ValidUntil && Servable(now) && slot.Entry is null)
+                {
+                    if (_sieve.Count >= _options.MaxEntries)
+                    {
+                        EvictOne();
+                    }
+
+                    setAside.Visited = false;
+                    slot.Entry = setAside;
+                    _sieve.Add(setAside);
+                }
+
+                ForgetIfIdle(ticket.Key, slot);
+                return false;
+            }
+
             slot.Epoch = NextEpoch();
             if (completion == WriteCompletion.Install && uncontended && Servable(now))
             {
@@ -227,6 +263,7 @@ internal sealed class CacheStore
             }
 
             slot.Epoch = NextEpoch();
+            slot.SetAside = null;
             var removed = slot.Entry is not null;
             if (removed)
             {
@@ -374,6 +411,7 @@ internal sealed class CacheStore
             foreach (var (key, slot) in _slots.ToList())
             {
                 slot.Epoch = NextEpoch();
+                slot.SetAside = null;
                 if (slot.Entry is not null)
                 {
                     RemoveEntry(slot);

@@ -21,5 +21,14 @@ internal sealed class KeySlot
 
     public int PendingWrites { get; set; }
 
-    public bool IsIdle => Entry is null && Fill is null && PendingWrites == 0;
+    /// <summary>
+    /// The entry a write took out of service when it began (not in the eviction queue): it comes back only
+    /// if the write turns out to have changed nothing.
+    /// </summary>
+    public CacheEntry? SetAside { get; set; }
+
+    /// <summary>Completed when the last pending write ends; readers that chose to wait for it hold this.</summary>
+    public TaskCompletionSource? WritesDone { get; set; }
+
+    public bool IsIdle => Entry is null && Fill is null && PendingWrites == 0 && SetAside is null;
 }

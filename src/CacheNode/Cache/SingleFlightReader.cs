@@ -19,9 +19,11 @@ internal sealed class SingleFlightReader
     private readonly IKeyValueDatabase _database;
     private readonly Log _log;
     private readonly CancellationToken _lifetime;
+    private readonly TimeProvider _time;
 
-    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime)
+    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _cache = cache;
         _database = database;
         _log = log;
@@ -47,6 +49,19 @@ internal sealed class SingleFlightReader
 
                 case CacheLookupKind.Bypass:
                     return await _database.ReadAsync(key, cancellationToken);
+
+                case CacheLookupKind.WaitForWrite:
+                    try
+                    {
+                        await lookup.WritesDone!.WaitAsync(_cache.Options.HoldReadsDuringWrites, _time, cancellationToken);
+                    }
+                    catch (TimeoutException)
+                    {
+                        // A slow write (a peer waiting out a lease): do not keep the reader waiting on it.
+                        return await _database.ReadAsync(key, cancellationToken);
+                    }
+
+                    break;
 
                 case CacheLookupKind.LeadFill:
                     // The leader's own database read happened during its request, so it may return the

@@ -9,6 +9,9 @@ internal enum WriteCompletion
     /// <summary>The write changed the value (or may have): drop the cached entry.</summary>
     Invalidate,
 
-    /// <summary>The write definitely changed nothing (a failed compare-and-set): leave the entry as it is.</summary>
+    /// <summary>
+    /// The write definitely changed nothing (a failed compare-and-set): the entry set aside when it began
+    /// comes back, if no other write or invalidation touched the key meanwhile.
+    /// </summary>
     Unchanged,
 }

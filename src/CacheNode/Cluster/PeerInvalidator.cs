@@ -1,5 +1,7 @@
+using CacheNode.Cache;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
 
 namespace CacheNode.Cluster;
 
@@ -62,7 +64,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // The write will not happen: let go of whatever the peers already hold.
-            Release(new Revocation(id, key, []), default);
+            Release(new Revocation(id, key, []), WriteCompletion.Invalidate, default);
             throw;
         }
 
@@ -92,7 +94,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
             }
             catch
             {
-                Release(revocation, default);
+                Release(revocation, WriteCompletion.Invalidate, default);
                 throw;
             }
         }
@@ -101,20 +103,25 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     }
 
     /// <summary>
-    /// After the database answered (or the write failed): ends the revocation everywhere. A present
-    /// <paramref name="value"/> may be cached by the peers (write-through).
+    /// After the database answered (or the write failed): ends the revocation everywhere, telling the
+    /// peers what became of the key: <see cref="WriteCompletion.Install"/> <paramref name="value"/>
+    /// (write-through), drop it, or nothing changed.
     /// </summary>
-    public void Release(Revocation revocation, RawJson value)
+    public void Release(Revocation revocation, WriteCompletion completion, RawJson value)
     {
         if (revocation.Id == 0)
         {
             return;
         }
 
+        var release = new ReleasedWrite(
+            revocation.Id,
+            completion == WriteCompletion.Install ? value : default,
+            Unchanged: completion == WriteCompletion.Unchanged);
         foreach (var outbox in _outboxes)
         {
             // Blocked peers too: one may have acknowledged after we stopped waiting.
-            outbox.Release(revocation.Id, value);
+            outbox.Release(release);
         }
 
         foreach (var peer in revocation.Blocked)

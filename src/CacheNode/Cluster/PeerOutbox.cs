@@ -53,12 +53,12 @@ internal sealed class PeerOutbox : IAsyncDisposable
         return pending.Acked.Task;
     }
 
-    /// <summary>Queues a release; <paramref name="value"/> is absent unless the peer may cache it.</summary>
-    public void Release(long id, RawJson value)
+    /// <summary>Queues a release.</summary>
+    public void Release(ReleasedWrite release)
     {
         lock (_gate)
         {
-            _releases.Add(new ReleasedWrite(id, value));
+            _releases.Add(release);
         }
 
         _wake.Set();

@@ -49,7 +49,7 @@ internal sealed class ReceivedRevocations
         }
     }
 
-    public void Release(string writer, long id, RawJson value)
+    public void Release(string writer, long id, RawJson value, bool unchanged = false)
     {
         Held? held;
         lock (_gate)
@@ -61,7 +61,10 @@ internal sealed class ReceivedRevocations
             }
         }
 
-        _cache.EndWrite(held.Ticket, value.IsAbsent ? WriteCompletion.Invalidate : WriteCompletion.Install, value);
+        var completion = unchanged ? WriteCompletion.Unchanged
+            : value.IsAbsent ? WriteCompletion.Invalidate
+            : WriteCompletion.Install;
+        _cache.EndWrite(held.Ticket, completion, value);
     }
 
     /// <summary>Ends revocations whose writer never released them (it crashed, or the release was lost).</summary>

@@ -25,7 +25,7 @@ internal static class PeerMessages
     {
         foreach (var release in releases ?? [])
         {
-            coherence.Revocations.Release(writer, release.Id, release.Value);
+            coherence.Revocations.Release(writer, release.Id, release.Value, release.Unchanged);
         }
     }
 }

@@ -25,9 +25,11 @@ internal static class NodeRuntimeFactory
             TtlJitter: options.TtlJitter,
             NegativeTtl: TimeSpan.FromMilliseconds(options.NegativeTtlMs),
             PeerLeased: coherent,
-            EarlyRefreshBeta: options.EarlyRefreshBeta);
+            EarlyRefreshBeta: options.EarlyRefreshBeta,
+            // Write-behind serves dirty keys from its buffer; its writes stay pending until their flush.
+            HoldReadsDuringWrites: options.Strategy == StrategyKind.WriteBehind ? TimeSpan.Zero : TimeSpan.FromMilliseconds(options.PeerTimeoutMs));
         var cache = new CacheStore(cacheOptions, context.Time, context.Stats);
-        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime);
+        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time);
 
         ClusterCoherence? coherence = null;
         if (coherent)

@@ -65,7 +65,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         {
             revocation = await RevokeOnPeersAsync(key, cancellationToken);
             var result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
-            // A failed compare changed nothing; the next read fills the copy again.
+            // A failed compare changed nothing: the copy set aside when the cas began comes back.
             completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;
             return result;
         }
@@ -102,12 +102,12 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     private ValueTask<Revocation> RevokeOnPeersAsync(RawJson key, CancellationToken cancellationToken) =>
         _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None(key));
 
-    // Peers may cache the new value only if this node would (write-through, and the write surely happened).
+    // Peers end the write as this node does: install (write-through, surely written), drop, or keep.
     private void ReleaseOnPeers(Revocation? revocation, WriteCompletion completion, RawJson value)
     {
         if (revocation is not null)
         {
-            _peers?.Release(revocation, completion == WriteCompletion.Install ? value : default);
+            _peers?.Release(revocation, completion, value);
         }
     }
 }

@@ -127,15 +127,36 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
-    public void Failed_cas_installs_nothing_and_the_next_read_fills_afresh()
+    public void Failed_cas_brings_back_the_entry_it_set_aside()
     {
         var cache = NewCache();
         Fill(cache, 1, 10);
         var cas = cache.BeginWrite(Int(1));
+        cache.TryPeek(Int(1), out _).Should().BeFalse("while the cas runs it may succeed");
+
         cache.EndWrite(cas, WriteCompletion.Unchanged, Int(99)).Should().BeFalse();
 
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(10));
+    }
+
+    [Fact]
+    public void Failed_cas_brings_nothing_back_if_anything_else_touched_the_key_meanwhile()
+    {
+        var cache = NewCache();
+        Fill(cache, 1, 10);
+        Fill(cache, 2, 20);
+        var invalidated = cache.BeginWrite(Int(1));
+        cache.Invalidate(Int(1));
+        var overlapped = cache.BeginWrite(Int(2));
+        var other = cache.BeginWrite(Int(2));
+        cache.EndWrite(other, WriteCompletion.Invalidate);
+
+        cache.EndWrite(invalidated, WriteCompletion.Unchanged);
+        cache.EndWrite(overlapped, WriteCompletion.Unchanged);
+
         cache.TryPeek(Int(1), out _).Should().BeFalse();
-        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
+        cache.TryPeek(Int(2), out _).Should().BeFalse();
     }
 
     [Fact]

@@ -37,6 +37,34 @@ public sealed class SingleFlightReaderTests
     }
 
     [Fact]
+    public async Task Reads_during_a_write_wait_for_it_and_take_its_value_without_reading_the_database()
+    {
+        var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = TimeSpan.FromSeconds(30) }, TimeProvider.System, _stats);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
+        var ticket = cache.BeginWrite(Int(1));
+
+        var reads = Enumerable.Range(0, 50).Select(_ => reader.ReadAsync(Int(1)).AsTask()).ToList();
+        await Task.Delay(20);
+        reads.Should().OnlyContain(read => !read.IsCompleted, "the write has not ended");
+        cache.EndWrite(ticket, WriteCompletion.Install, Int(7));
+
+        (await Task.WhenAll(reads)).Should().OnlyContain(r => r == ReadResult.Of(Int(7)));
+        _database.Reads.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Read_held_by_a_write_that_outlasts_the_hold_reads_the_database_itself()
+    {
+        await _database.Store.WriteAsync(Int(1), Int(42));
+        var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, _stats);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
+        cache.BeginWrite(Int(1));
+
+        (await reader.ReadAsync(Int(1))).Should().Be(ReadResult.Of(Int(42)));
+        _database.Reads.Should().Be(1);
+    }
+
+    [Fact]
     public async Task Failed_fill_fails_every_waiter_and_the_next_read_tries_again()
     {
         await _database.Store.WriteAsync(Int(1), Int(42));

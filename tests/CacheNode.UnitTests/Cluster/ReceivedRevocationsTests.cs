@@ -65,6 +65,18 @@ public sealed class ReceivedRevocationsTests
     }
 
     [Fact]
+    public void Release_of_a_write_that_changed_nothing_brings_back_the_copy()
+    {
+        Fill(1, 10);
+        _revocations.Revoke("n1", 7, Int(1), Ttl);
+
+        _revocations.Release("n1", 7, default, unchanged: true);
+
+        _cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(10));
+    }
+
+    [Fact]
     public void Release_with_a_value_installs_nothing_when_another_writer_revoked_the_key_meanwhile()
     {
         _revocations.Revoke("n1", 7, Int(1), Ttl);

@@ -25,10 +25,14 @@ internal sealed record RevokedKey(
     [property: JsonPropertyName("id"), JsonRequired] long Id,
     [property: JsonPropertyName("key"), JsonRequired] RawJson Key);
 
-/// <summary>The end of a revocation; with a value (write-through), the receiver may cache it.</summary>
+/// <summary>
+/// The end of a revocation. With a value (write-through) the receiver may cache it; <c>unchanged</c> says
+/// the write changed nothing (a failed cas), so the copy the revocation set aside may come back.
+/// </summary>
 internal sealed record ReleasedWrite(
     [property: JsonPropertyName("id"), JsonRequired] long Id,
-    [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] RawJson Value);
+    [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] RawJson Value,
+    [property: JsonPropertyName("unchanged"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Unchanged = false);
 
 /// <summary>
 /// <c>revoke {keys, ttl_ms, release?}</c>: drop these keys and cache none of them until released or until
