@@ -4,7 +4,22 @@ using CacheNode.Maelstrom.Report;
 using CacheNode.Maelstrom.Run;
 
 // A local, Maelstrom-compatible test runner: `test -w lin-kv --bin PATH --node-count 3 ...`.
+// `compare DIR...` prints a Markdown table of finished runs.
 // Exit code: 0 valid, 1 invalid or unknown, 2 bad usage.
+if (args is ["compare", .. var runs])
+{
+    try
+    {
+        Console.Write(ComparisonTable.Build(runs));
+        return 0;
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException)
+    {
+        await Console.Error.WriteLineAsync($"maelstrom compare: {ex.Message}");
+        return 2;
+    }
+}
+
 RunnerOptions options;
 try
 {

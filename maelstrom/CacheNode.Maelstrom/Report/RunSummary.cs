@@ -65,7 +65,7 @@ internal sealed record RunSummary(
         long Sent(params string[] types) => types.Sum(type => byType.GetValueOrDefault(type));
         var writes = Math.Max(1, ops.Count(r => r.Kind is OpKind.Write or OpKind.Cas));
         var okWrites = ops.Where(r => r.Status == OpStatus.Ok && r.Kind is OpKind.Write or OpKind.Cas).Select(r => r.LatencyMs).ToList();
-        var forwarded = byType.Where(p => p.Key is "read" or "read_ok" or "write" or "write_ok" or "cas" or "cas_ok" or "error" or "invalidate" or "invalidate_ok")
+        var forwarded = byType.Where(p => p.Key is "read" or "read_ok" or "write" or "write_ok" or "cas" or "cas_ok" or "invalidate" or "invalidate_ok")
             .Sum(p => p.Value);
         return new RunSummary(
             ops.Count,
