@@ -13,12 +13,17 @@ internal sealed class HeldLeases
     private readonly Dictionary<string, long> _expiries;
     private readonly CacheStore _cache;
     private readonly long _heldForTicks;
+    private readonly long _notBefore;
 
     public HeldLeases(IEnumerable<string> peers, LeaseTiming timing, CacheStore cache, TimeProvider time)
     {
         _expiries = peers.ToDictionary(peer => peer, _ => 0L, StringComparer.Ordinal);
         _cache = cache;
         _heldForTicks = (long)(timing.HeldFor.TotalSeconds * time.TimestampFrequency);
+        // A node that crashed and came back may have acknowledged a revocation in its earlier life and
+        // forgotten it, while that write has yet to land. Every such write ends within a revocation's
+        // ttl of its revoke, so leases asked for before then do not count.
+        _notBefore = time.GetTimestamp() + (long)Math.Ceiling(timing.RevocationTtl.TotalSeconds * time.TimestampFrequency);
     }
 
     /// <summary>
@@ -30,7 +35,7 @@ internal sealed class HeldLeases
         long servingUntil;
         lock (_gate)
         {
-            if (!_expiries.TryGetValue(peer, out var current))
+            if (requestedAt < _notBefore || !_expiries.TryGetValue(peer, out var current))
             {
                 return;
             }

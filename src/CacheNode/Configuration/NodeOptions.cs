@@ -28,4 +28,5 @@ internal sealed record NodeOptions
     public int MaxValueBytes { get; init; } = 1024 * 1024;
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
     public int DrainTimeoutMs { get; init; } = 10_000;
+    public int RequestTimeoutMs { get; init; } = 900;
 }

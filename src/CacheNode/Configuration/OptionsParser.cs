@@ -39,6 +39,8 @@ internal static class OptionsParser
         new("db-read-attempts", "tries of a database read before error 11", "3", (o, v) => o with { DbReadAttempts = ParseInt(v, 1) }),
         new("max-value-bytes", "largest key or value accepted (larger: error 12)", "1048576", (o, v) => o with { MaxValueBytes = ParseInt(v, 1) }),
         new("max-message-bytes", "longest input line read (longer lines are skipped with a log)", "16777216", (o, v) => o with { MaxMessageBytes = ParseInt(v, 1024) }),
+        new("request-timeout-ms", "a read, write, cas or invalidate not done by then is answered with an error (11 for reads, 0 otherwise) and goes on in the background; 0: no limit", "900",
+            (o, v) => o with { RequestTimeoutMs = ParseInt(v, 0, MaxMilliseconds) }),
         new("drain-timeout-ms", "at shutdown, how long write-behind may take to flush", "10000", (o, v) => o with { DrainTimeoutMs = ParseInt(v, 0, MaxMilliseconds) }),
     ];
 

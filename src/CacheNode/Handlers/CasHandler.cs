@@ -9,6 +9,9 @@ namespace CacheNode.Handlers;
 internal sealed class CasHandler(NodeContext context)
     : MessageHandler<CasRequest>("cas", ProtocolJsonContext.Default.CasRequest)
 {
+    // It may still happen after the node has given up waiting for it.
+    public override ErrorCode? DeadlineError => ErrorCode.Timeout;
+
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, CasRequest request, CancellationToken cancellationToken)
     {
         var limit = context.Options.MaxValueBytes;

@@ -13,6 +13,12 @@ internal interface IMessageHandler
     bool RequiresInit { get; }
 
     /// <summary>
+    /// The error to answer with if the operation outlasts <c>request_timeout_ms</c> (it goes on in the
+    /// background); null for operations that may take as long as they need.
+    /// </summary>
+    ErrorCode? DeadlineError { get; }
+
+    /// <summary>
     /// Binds <paramref name="body"/> synchronously (it is only valid during this call) and starts the
     /// operation. Throws <see cref="NodeErrorException"/> for error replies.
     /// </summary>

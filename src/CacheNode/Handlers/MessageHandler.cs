@@ -21,6 +21,8 @@ internal abstract class MessageHandler<TRequest> : IMessageHandler
 
     public virtual bool RequiresInit => true;
 
+    public virtual ErrorCode? DeadlineError => null;
+
     public ValueTask<OutgoingBody> StartAsync(MessageHeader header, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
     {
         TRequest? request;

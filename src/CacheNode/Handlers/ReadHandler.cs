@@ -8,6 +8,9 @@ namespace CacheNode.Handlers;
 internal sealed class ReadHandler(NodeContext context)
     : MessageHandler<ReadRequest>("read", ProtocolJsonContext.Default.ReadRequest)
 {
+    // A read changes nothing, so giving up on it is definite.
+    public override ErrorCode? DeadlineError => ErrorCode.TemporarilyUnavailable;
+
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, ReadRequest request, CancellationToken cancellationToken)
     {
         KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);

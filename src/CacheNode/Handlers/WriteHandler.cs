@@ -8,6 +8,9 @@ namespace CacheNode.Handlers;
 internal sealed class WriteHandler(NodeContext context)
     : MessageHandler<WriteRequest>("write", ProtocolJsonContext.Default.WriteRequest)
 {
+    // It may still happen after the node has given up waiting for it.
+    public override ErrorCode? DeadlineError => ErrorCode.Timeout;
+
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, WriteRequest request, CancellationToken cancellationToken)
     {
         KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);

@@ -204,17 +204,19 @@ internal sealed class Node
         }
 
         _inFlight.Begin();
-        _ = CompleteAsync(header, pending);
+        _ = CompleteAsync(header, pending, handler.DeadlineError);
     }
 
-    private async Task CompleteAsync(MessageHeader header, ValueTask<OutgoingBody> pending)
+    private async Task CompleteAsync(MessageHeader header, ValueTask<OutgoingBody> pending, ErrorCode? deadlineError)
     {
         try
         {
             OutgoingBody reply;
             try
             {
-                reply = await pending;
+                reply = deadlineError is { } code && _context.Options.RequestTimeoutMs > 0
+                    ? await WithDeadlineAsync(pending.AsTask(), code)
+                    : await pending;
             }
             catch (Exception ex)
             {
@@ -226,6 +228,25 @@ internal sealed class Node
         finally
         {
             _inFlight.End();
+        }
+    }
+
+    // The client's own timeout is near (Maelstrom's is a second or more): answer before it gives up,
+    // and let the operation finish in the background.
+    private async Task<OutgoingBody> WithDeadlineAsync(Task<OutgoingBody> operation, ErrorCode code)
+    {
+        var limit = TimeSpan.FromMilliseconds(_context.Options.RequestTimeoutMs);
+        try
+        {
+            return await operation.WaitAsync(limit, _context.Time);
+        }
+        catch (TimeoutException)
+        {
+            // Whatever it ends with later, nobody is waiting for it any more.
+            _ = operation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new NodeErrorException(code, code == ErrorCode.Timeout
+                ? $"not done within {limit.TotalMilliseconds:0} ms (request_timeout_ms); it may still happen"
+                : $"not done within {limit.TotalMilliseconds:0} ms (request_timeout_ms)");
         }
     }
 

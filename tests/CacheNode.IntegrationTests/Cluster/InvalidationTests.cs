@@ -16,7 +16,7 @@ public sealed class InvalidationTests
     private static readonly NodeOptions Options = new()
     {
         Database = DatabaseKind.LinKv,
-        DbTimeoutMs = 5000,
+        DbTimeoutMs = 1000,
         LeaseMs = 200,
         PeerTimeoutMs = 100,
     };

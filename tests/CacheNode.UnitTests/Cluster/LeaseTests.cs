@@ -19,6 +19,7 @@ public sealed class LeaseTests
     {
         var cache = NewCache();
         var held = new HeldLeases(["n2", "n3"], Timing, cache, _time);
+        _time.Advance(Timing.RevocationTtl);
 
         held.Granted("n2", _time.GetTimestamp());
         cache.IsServing.Should().BeFalse("n3 has not granted a lease yet");
@@ -40,6 +41,7 @@ public sealed class LeaseTests
     {
         var cache = NewCache();
         var held = new HeldLeases(["n2"], Timing, cache, _time);
+        _time.Advance(Timing.RevocationTtl);
         var older = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromMilliseconds(500));
         held.Granted("n2", _time.GetTimestamp());
@@ -47,6 +49,24 @@ public sealed class LeaseTests
         held.Granted("n2", older);
 
         held.ServingUntil.Should().Be(_time.GetTimestamp() + Timing.HeldFor.Ticks);
+    }
+
+    [Fact]
+    public void A_node_that_just_started_serves_nothing_until_any_revocation_it_may_have_forgotten_has_expired()
+    {
+        // Restarted after a crash: it may have acknowledged a revocation whose write has not landed yet.
+        var cache = NewCache();
+        var held = new HeldLeases(["n2"], Timing, cache, _time);
+
+        held.Granted("n2", _time.GetTimestamp());
+        cache.IsServing.Should().BeFalse();
+        _time.Advance(Timing.RevocationTtl - TimeSpan.FromMilliseconds(1));
+        held.Granted("n2", _time.GetTimestamp());
+        cache.IsServing.Should().BeFalse();
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        held.Granted("n2", _time.GetTimestamp());
+        cache.IsServing.Should().BeTrue();
     }
 
     [Fact]
