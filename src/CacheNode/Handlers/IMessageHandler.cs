@@ -23,4 +23,7 @@ internal interface IMessageHandler
     /// operation. Throws <see cref="NodeErrorException"/> for error replies.
     /// </summary>
     ValueTask<OutgoingBody> StartAsync(MessageHeader header, ReadOnlySpan<byte> body, CancellationToken cancellationToken);
+
+    /// <summary>Runs once the reply has been queued for output (so it goes out before anything this starts).</summary>
+    void OnReplied();
 }

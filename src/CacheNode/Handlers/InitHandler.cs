@@ -10,6 +10,9 @@ internal sealed class InitHandler(NodeContext context)
 {
     public override bool RequiresInit => false;
 
+    // Lease renewals start only now: init_ok is the node's first message, and its own id is known.
+    public override void OnReplied() => context.Runtime?.StartBackgroundWork();
+
     protected override ValueTask<OutgoingBody> HandleAsync(MessageHeader header, InitRequest request, CancellationToken cancellationToken)
     {
         if (context.Runtime is { } existing)

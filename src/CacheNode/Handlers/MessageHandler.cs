@@ -23,6 +23,10 @@ internal abstract class MessageHandler<TRequest> : IMessageHandler
 
     public virtual ErrorCode? DeadlineError => null;
 
+    public virtual void OnReplied()
+    {
+    }
+
     public ValueTask<OutgoingBody> StartAsync(MessageHeader header, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
     {
         TRequest? request;

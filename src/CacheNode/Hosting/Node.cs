@@ -200,15 +200,17 @@ internal sealed class Node
         {
             // Completed without awaiting (cache hits, the local database): reply in input order.
             Reply(header, pending.Result);
+            handler.OnReplied();
             return;
         }
 
         _inFlight.Begin();
-        _ = CompleteAsync(header, pending, handler.DeadlineError);
+        _ = CompleteAsync(header, pending, handler);
     }
 
-    private async Task CompleteAsync(MessageHeader header, ValueTask<OutgoingBody> pending, ErrorCode? deadlineError)
+    private async Task CompleteAsync(MessageHeader header, ValueTask<OutgoingBody> pending, IMessageHandler handler)
     {
+        var deadlineError = handler.DeadlineError;
         try
         {
             OutgoingBody reply;
@@ -224,6 +226,7 @@ internal sealed class Node
             }
 
             Reply(header, reply);
+            handler.OnReplied();
         }
         finally
         {

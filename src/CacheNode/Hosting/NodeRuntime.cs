@@ -36,6 +36,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
     /// <summary>Leases and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
     public ClusterCoherence? Coherence { get; }
 
+    /// <summary>Starts what runs in the background (lease renewals); idempotent.</summary>
+    public void StartBackgroundWork() => Coherence?.Start();
+
     public async ValueTask DisposeAsync()
     {
         if (Coherence is not null)

@@ -67,7 +67,6 @@ internal static class NodeRuntimeFactory
             context.Log.Warn("UNSAFE: cross-node invalidation is off (CACHENODE_UNSAFE_NO_INVALIDATION); other nodes' writes leave this cache stale");
         }
 
-        coherence?.Start();
         return new NodeRuntime(membership, database, cache, strategy, coherence);
     }
 

@@ -85,6 +85,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Messages that broke the protocol's rules (a wrong <c>src</c>); every test's dispose checks it is empty.</summary>
+    public ConcurrentQueue<string> Violations { get; } = new();
+
     /// <summary>Node-to-node messages of <paramref name="type"/> delivered so far.</summary>
     public int PeerMessages(string type) => _peerMessages.GetValueOrDefault(type);
 
@@ -94,6 +97,8 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         {
             await node.StopAsync();
         }
+
+        Violations.Should().BeEmpty();
     }
 
     private bool IsCut(string a, string b)
@@ -107,6 +112,11 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     private async Task RouteAsync(string from, string line)
     {
         var message = JsonNode.Parse(line)!.AsObject();
+        if (message["src"]?.GetValue<string>() != from)
+        {
+            Violations.Enqueue($"{from} sent a message from '{message["src"]}': {line}");
+        }
+
         var dest = message["dest"]!.GetValue<string>();
         var body = message["body"]!.AsObject();
         if (dest == Service.Name)
