@@ -22,7 +22,7 @@ internal sealed class HeldLeases
         _heldForTicks = (long)(timing.HeldFor.TotalSeconds * time.TimestampFrequency);
         // A node that crashed and came back may have acknowledged a revocation in its earlier life and
         // forgotten it, while that write has yet to land. Every such write ends within a revocation's
-        // ttl of its revoke, so leases asked for before then do not count.
+        // ttl of its revoke, so until then a lease counts only from a peer with no write in flight.
         _notBefore = time.GetTimestamp() + (long)Math.Ceiling(timing.RevocationTtl.TotalSeconds * time.TimestampFrequency);
     }
 
@@ -30,12 +30,13 @@ internal sealed class HeldLeases
     /// <paramref name="peer"/> granted a lease asked for at <paramref name="requestedAt"/> (this node's
     /// clock). The grant cannot predate the request, so the lease runs from the request.
     /// </summary>
-    public void Granted(string peer, long requestedAt)
+    /// <param name="peerWritesInFlight">Whether the peer said it has a write in flight that revoked this node.</param>
+    public void Granted(string peer, long requestedAt, bool peerWritesInFlight = false)
     {
         long servingUntil;
         lock (_gate)
         {
-            if (requestedAt < _notBefore || !_expiries.TryGetValue(peer, out var current))
+            if ((peerWritesInFlight && requestedAt < _notBefore) || !_expiries.TryGetValue(peer, out var current))
             {
                 return;
             }

@@ -1,6 +1,7 @@
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Threading;
 
 namespace CacheNode.Cluster;
 
@@ -18,8 +19,7 @@ internal sealed class LeaseRenewer : IAsyncDisposable
     private readonly LeaseTiming _timing;
     private readonly TimeProvider _time;
     private readonly Log _log;
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private readonly BackgroundLoop _loop;
 
     public LeaseRenewer(IReadOnlyList<string> peers, RpcClient rpc, HeldLeases held, ReceivedRevocations revocations, LeaseTiming timing, TimeProvider time, Log log)
     {
@@ -30,27 +30,12 @@ internal sealed class LeaseRenewer : IAsyncDisposable
         _timing = timing;
         _time = time;
         _log = log;
+        _loop = new BackgroundLoop(RunAsync);
     }
 
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    public void Start() => _loop.Start();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped on purpose.
-            }
-        }
-
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -79,7 +64,7 @@ internal sealed class LeaseRenewer : IAsyncDisposable
             var reply = await _rpc.CallAsync(peer, new LeaseRequest(), _timing.RenewInterval, cancellationToken);
             if (reply.Type == "lease_ok")
             {
-                _held.Granted(peer, requestedAt);
+                _held.Granted(peer, requestedAt, reply.Bind(ProtocolJsonContext.Default.LeaseOk).WritesInFlight);
             }
         }
         catch (RpcTimeoutException)

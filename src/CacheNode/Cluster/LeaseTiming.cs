@@ -28,5 +28,14 @@ internal sealed record LeaseTiming(TimeSpan Lease, TimeSpan PeerTimeout, TimeSpa
     /// take from its revoke (ack wait, a lease wait, the database round trip), so a revocation never ends
     /// before its write has landed or failed. A release normally ends it much sooner.
     /// </summary>
-    public TimeSpan RevocationTtl => ((PeerTimeout + GrantedFor + DatabaseTimeout) * (1 + DriftFraction)) + TimeSpan.FromMilliseconds(100);
+    public TimeSpan RevocationTtl => ((PeerTimeout + GrantedFor + DatabaseTimeout) * (1 + DriftFraction)) + StallAllowance;
+
+    /// <summary>Room in <see cref="RevocationTtl"/> for a writer that is slow to get going again (scheduling, a GC pause).</summary>
+    public static readonly TimeSpan StallAllowance = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long after sending its revocations a writer may still send the database write: the write,
+    /// landing within <see cref="DatabaseTimeout"/>, then lands before any peer's revocation expires.
+    /// </summary>
+    public TimeSpan SendWindow => (RevocationTtl / (1 + DriftFraction)) - DatabaseTimeout - Slack;
 }

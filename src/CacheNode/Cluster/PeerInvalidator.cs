@@ -24,6 +24,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     private readonly LeaseTiming _timing;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
+    private readonly Dictionary<string, int> _inFlightByPeer;
     private long _lastId;
 
     public PeerInvalidator(IReadOnlyList<PeerOutbox> outboxes, GrantedLeases grants, LeaseTiming timing, TimeProvider time, NodeStats stats)
@@ -33,6 +34,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         _timing = timing;
         _time = time;
         _stats = stats;
+        _inFlightByPeer = _outboxes.ToDictionary(outbox => outbox.Peer, _ => 0, StringComparer.Ordinal);
         // Ids from an earlier run of this node (before a crash) may still be held by peers: start elsewhere.
         _lastId = Random.Shared.NextInt64(1L << 52) << 8;
     }
@@ -46,7 +48,16 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _lastId);
+        var sendBy = _time.GetTimestamp() + Ticks(_timing.SendWindow);
         var acks = new Task<bool>[_outboxes.Length];
+        lock (_inFlightByPeer)
+        {
+            foreach (var outbox in _outboxes)
+            {
+                _inFlightByPeer[outbox.Peer]++;
+            }
+        }
+
         for (var i = 0; i < _outboxes.Length; i++)
         {
             acks[i] = _outboxes[i].Revoke(id, key);
@@ -64,7 +75,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // The write will not happen: let go of whatever the peers already hold.
-            Release(new Revocation(id, key, []), WriteCompletion.Invalidate, default);
+            Release(new Revocation(id, key, [], sendBy), WriteCompletion.Invalidate, default);
             throw;
         }
 
@@ -80,7 +91,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
             }
         }
 
-        var revocation = new Revocation(id, key, blocked ?? (IReadOnlyList<string>)[]);
+        var revocation = new Revocation(id, key, blocked ?? (IReadOnlyList<string>)[], sendBy);
         if (blocked is not null)
         {
             _stats.LeaseWait();
@@ -124,11 +135,39 @@ internal sealed class PeerInvalidator : IAsyncDisposable
             outbox.Release(release);
         }
 
+        lock (_inFlightByPeer)
+        {
+            foreach (var outbox in _outboxes)
+            {
+                _inFlightByPeer[outbox.Peer]--;
+            }
+        }
+
         foreach (var peer in revocation.Blocked)
         {
             _grants.Unblock(peer);
         }
     }
+
+    /// <summary>Whether a write of this node that revoked <paramref name="peer"/> has not been released yet.</summary>
+    public bool HasWritesInFlight(string peer)
+    {
+        lock (_inFlightByPeer)
+        {
+            return _inFlightByPeer.GetValueOrDefault(peer) > 0;
+        }
+    }
+
+    /// <summary>Throws a definite error if the write may no longer be sent (see <see cref="Revocation.SendBy"/>).</summary>
+    public void EnsureStillSendable(Revocation revocation)
+    {
+        if (_time.GetTimestamp() > revocation.SendBy)
+        {
+            throw NodeErrorException.Unavailable("the write stalled past its revocations' lifetime and was not sent; try again");
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     public async ValueTask DisposeAsync()
     {

@@ -21,8 +21,7 @@ internal sealed class PeerOutbox : IAsyncDisposable
     private readonly Log _log;
     private readonly Lock _gate = new();
     private readonly AsyncSignal _wake = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _pump;
+    private readonly BackgroundLoop _pump;
     private List<PendingRevoke> _revokes = [];
     private List<ReleasedWrite> _releases = [];
 
@@ -35,7 +34,7 @@ internal sealed class PeerOutbox : IAsyncDisposable
         _timing = timing;
         _stats = stats;
         _log = log;
-        _pump = Task.Run(PumpAsync);
+        _pump = new BackgroundLoop(PumpAsync).Start();
     }
 
     public string Peer => _peer;
@@ -66,15 +65,7 @@ internal sealed class PeerOutbox : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try
-        {
-            await _pump;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped on purpose.
-        }
+        await _pump.DisposeAsync();
 
         // Whoever still waits for an ack will not get one.
         lock (_gate)
@@ -87,13 +78,11 @@ internal sealed class PeerOutbox : IAsyncDisposable
             _revokes.Clear();
         }
 
-        _stop.Dispose();
         _wake.Dispose();
     }
 
-    private async Task PumpAsync()
+    private async Task PumpAsync(CancellationToken token)
     {
-        var token = _stop.Token;
         while (!token.IsCancellationRequested)
         {
             await _wake.WaitAsync(token);

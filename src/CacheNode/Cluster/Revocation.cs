@@ -2,9 +2,13 @@ using CacheNode.Protocol;
 
 namespace CacheNode.Cluster;
 
-/// <summary>A key revoked on every peer for one write: which peers acknowledged, and which were waited out instead.</summary>
-internal sealed record Revocation(long Id, RawJson Key, IReadOnlyList<string> Blocked)
+/// <summary>A key revoked on every peer for one write: which peers were waited out instead of acknowledging.</summary>
+/// <param name="SendBy">
+/// The latest moment (a timestamp) the database write may still be sent: after it, a peer's revocation
+/// could expire before the write lands. Only a stalled writer (a pause, a long GC) gets near it.
+/// </param>
+internal sealed record Revocation(long Id, RawJson Key, IReadOnlyList<string> Blocked, long SendBy)
 {
-    /// <summary>The revocation of a node with no peers: nothing to release.</summary>
-    public static Revocation None(RawJson key) => new(0, key, []);
+    /// <summary>The revocation of a node with no peers: nothing to release, no deadline.</summary>
+    public static Revocation None(RawJson key) => new(0, key, [], long.MaxValue);
 }

@@ -46,6 +46,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         try
         {
             revocation = await RevokeOnPeersAsync(key, cancellationToken);
+            _peers?.EnsureStillSendable(revocation);
             await _database.WriteAsync(key, value, cancellationToken);
             completion = AfterWrite;
         }
@@ -64,6 +65,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         try
         {
             revocation = await RevokeOnPeersAsync(key, cancellationToken);
+            _peers?.EnsureStillSendable(revocation);
             var result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
             // A failed compare changed nothing: the copy set aside when the cas began comes back.
             completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;

@@ -23,8 +23,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private readonly Log _log;
     private readonly Action<WriteTicket> _onFlushed;
     private readonly AsyncSignal _wake = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly BackgroundLoop _loop;
     private int _urgentRequests;
     private volatile bool _draining;
 
@@ -38,7 +37,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         _time = time;
         _stats = stats;
         _log = log;
-        _loop = Task.Run(() => RunAsync(_stop.Token));
+        _loop = new BackgroundLoop(RunAsync).Start();
     }
 
     /// <summary>Tells the loop there may be new work (a key became dirty).</summary>
@@ -62,7 +61,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         Wake();
         try
         {
-            await _loop.WaitAsync(budget, _time, cancellationToken);
+            await _loop.Completion.WaitAsync(budget, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -74,17 +73,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try
-        {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping is the point.
-        }
-
-        _stop.Dispose();
+        await _loop.DisposeAsync();
         _wake.Dispose();
     }
 

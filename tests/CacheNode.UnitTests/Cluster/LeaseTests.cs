@@ -2,6 +2,7 @@ using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
+using CacheNode.Protocol;
 using CacheNode.UnitTests.TestDoubles;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
@@ -19,7 +20,6 @@ public sealed class LeaseTests
     {
         var cache = NewCache();
         var held = new HeldLeases(["n2", "n3"], Timing, cache, _time);
-        _time.Advance(Timing.RevocationTtl);
 
         held.Granted("n2", _time.GetTimestamp());
         cache.IsServing.Should().BeFalse("n3 has not granted a lease yet");
@@ -41,7 +41,6 @@ public sealed class LeaseTests
     {
         var cache = NewCache();
         var held = new HeldLeases(["n2"], Timing, cache, _time);
-        _time.Advance(Timing.RevocationTtl);
         var older = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromMilliseconds(500));
         held.Granted("n2", _time.GetTimestamp());
@@ -52,20 +51,31 @@ public sealed class LeaseTests
     }
 
     [Fact]
-    public void A_node_that_just_started_serves_nothing_until_any_revocation_it_may_have_forgotten_has_expired()
+    public void A_node_that_just_started_takes_no_lease_from_a_peer_with_writes_in_flight_until_they_must_have_landed()
     {
-        // Restarted after a crash: it may have acknowledged a revocation whose write has not landed yet.
+        // Restarted after a crash: it may have acknowledged one of those revocations and forgotten it.
         var cache = NewCache();
         var held = new HeldLeases(["n2"], Timing, cache, _time);
 
-        held.Granted("n2", _time.GetTimestamp());
+        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: true);
         cache.IsServing.Should().BeFalse();
         _time.Advance(Timing.RevocationTtl - TimeSpan.FromMilliseconds(1));
-        held.Granted("n2", _time.GetTimestamp());
+        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: true);
         cache.IsServing.Should().BeFalse();
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-        held.Granted("n2", _time.GetTimestamp());
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: true);
+        cache.IsServing.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_node_that_just_started_takes_a_lease_at_once_from_a_peer_with_nothing_in_flight()
+    {
+        var cache = NewCache();
+        var held = new HeldLeases(["n2"], Timing, cache, _time);
+
+        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: false);
+
         cache.IsServing.Should().BeTrue();
     }
 
@@ -112,6 +122,24 @@ public sealed class LeaseTests
     public void Revocation_ttl_outlasts_the_longest_write_it_guards()
     {
         Timing.RevocationTtl.Should().BeGreaterThan(Timing.PeerTimeout + Timing.GrantedFor + Timing.DatabaseTimeout);
+        // A write sent at the end of its window still lands (within the database timeout) before a peer
+        // whose clock runs fast by the drift margin lets the revocation go.
+        (Timing.SendWindow + Timing.DatabaseTimeout).Should().BeLessThan(Timing.RevocationTtl / (1 + Timing.DriftFraction));
+        // ... and the window leaves room after the longest lease wait.
+        Timing.SendWindow.Should().BeGreaterThan(Timing.PeerTimeout + Timing.GrantedFor + TimeSpan.FromMilliseconds(400));
+    }
+
+    [Fact]
+    public void A_write_that_stalled_past_its_send_window_is_refused_definitely()
+    {
+        var invalidator = new PeerInvalidator([], new GrantedLeases([], Timing, _time), Timing, _time, _stats);
+        var revocation = new Revocation(1, Int(1), [], SendBy: _time.GetTimestamp());
+
+        invalidator.EnsureStillSendable(revocation);
+        _time.Advance(TimeSpan.FromTicks(1));
+
+        invalidator.Invoking(i => i.EnsureStillSendable(revocation)).Should().Throw<NodeErrorException>()
+            .Which.Code.Should().Be(ErrorCode.TemporarilyUnavailable, "the write was never sent");
     }
 
     private CacheStore NewCache() => new(CacheOptions.Default with { PeerLeased = true }, _time, _stats);

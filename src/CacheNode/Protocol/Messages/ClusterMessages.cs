@@ -12,11 +12,18 @@ internal sealed record LeaseRequest : OutgoingBody
 }
 
 /// <summary>
-/// <c>lease_ok</c>: until <c>lease_ms</c> after the request was sent, the peer will not let a write reach
-/// the database without first hearing this node acknowledge its revocation.
+/// <c>lease_ok {writes_in_flight}</c>: until <c>lease_ms</c> after the request was sent, the peer will not
+/// let a write reach the database without first hearing this node acknowledge its revocation.
 /// </summary>
 internal sealed record LeaseOk : OutgoingBody
 {
+    /// <summary>
+    /// Whether the granting node has a write in flight that revoked the asker. A node that just started
+    /// may have acknowledged such a revocation in an earlier life and forgotten it.
+    /// </summary>
+    [JsonPropertyName("writes_in_flight")]
+    public bool WritesInFlight { get; init; }
+
     protected override string MessageType => "lease_ok";
 }
 

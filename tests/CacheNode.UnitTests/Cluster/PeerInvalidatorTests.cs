@@ -1,0 +1,62 @@
+using CacheNode.Cache;
+using CacheNode.Cluster;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+using static CacheNode.UnitTests.TestDoubles.Keys;
+
+namespace CacheNode.UnitTests.Cluster;
+
+/// <summary>The writer's side against a peer that never answers: it is waited out, and told about the write until it is released.</summary>
+public sealed class PeerInvalidatorTests : IAsyncDisposable
+{
+    private static readonly LeaseTiming Timing = new(TimeSpan.FromMilliseconds(60), TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(200));
+    private readonly NodeStats _stats = new();
+    private readonly MessageWriter _writer = new(Stream.Null);
+    private readonly GrantedLeases _grants;
+    private readonly PeerInvalidator _invalidator;
+
+    public PeerInvalidatorTests()
+    {
+        var rpc = new RpcClient(_writer, () => "n1", TimeProvider.System);
+        var outbox = new PeerOutbox("n2", rpc, _writer, () => "n1", Timing, _stats, Log.Silent);
+        _grants = new GrantedLeases(["n2"], Timing, TimeProvider.System);
+        _invalidator = new PeerInvalidator([outbox], _grants, Timing, TimeProvider.System, _stats);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _invalidator.DisposeAsync();
+        await _writer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Silent_peer_is_blocked_and_waited_out_and_told_of_the_write_until_it_is_released()
+    {
+        _grants.TryGrant("n2").Should().BeTrue();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var revocation = await _invalidator.RevokeAsync(Int(1), CancellationToken.None);
+
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(Timing.GrantedFor - TimeSpan.FromMilliseconds(1), "the last lease granted to n2 had to run out");
+        revocation.Blocked.Should().Equal("n2");
+        _stats.LeaseWaits.Should().Be(1);
+        _grants.TryGrant("n2").Should().BeFalse("no new lease while the write may still land");
+        _invalidator.HasWritesInFlight("n2").Should().BeTrue();
+
+        _invalidator.Release(revocation, WriteCompletion.Invalidate, default);
+
+        _invalidator.HasWritesInFlight("n2").Should().BeFalse();
+        _grants.TryGrant("n2").Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Cancelled_revocation_lets_go_of_everything()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(5));
+
+        await _invalidator.Invoking(i => i.RevokeAsync(Int(1), cancel.Token).AsTask()).Should().ThrowAsync<OperationCanceledException>();
+
+        _invalidator.HasWritesInFlight("n2").Should().BeFalse();
+        _grants.TryGrant("n2").Should().BeTrue();
+    }
+}
