@@ -15,8 +15,13 @@ internal sealed class HeldLeases
     private readonly long _heldForTicks;
     private readonly long _notBefore;
 
+    private readonly TimeProvider _time;
+    private readonly long _startedAt;
+
     public HeldLeases(IEnumerable<string> peers, LeaseTiming timing, CacheStore cache, TimeProvider time)
     {
+        _time = time;
+        _startedAt = time.GetTimestamp();
         _expiries = peers.ToDictionary(peer => peer, _ => 0L, StringComparer.Ordinal);
         _cache = cache;
         _heldForTicks = (long)(timing.HeldFor.TotalSeconds * time.TimestampFrequency);
@@ -48,6 +53,9 @@ internal sealed class HeldLeases
 
         _cache.ExtendServingLease(servingUntil);
     }
+
+    /// <summary>How long this node has held leases for (its age, as far as its peers need to know).</summary>
+    public TimeSpan Uptime => _time.GetElapsedTime(_startedAt);
 
     /// <summary>When the earliest lease runs out (a <see cref="TimeProvider"/> timestamp; 0 if some peer never granted one).</summary>
     public long ServingUntil

@@ -61,7 +61,7 @@ internal sealed class LeaseRenewer : IAsyncDisposable
         var requestedAt = _time.GetTimestamp();
         try
         {
-            var reply = await _rpc.CallAsync(peer, new LeaseRequest(), _timing.RenewInterval, cancellationToken);
+            var reply = await _rpc.CallAsync(peer, new LeaseRequest { UptimeMs = (long)_held.Uptime.TotalMilliseconds }, _timing.RenewInterval, cancellationToken);
             if (reply.Type == "lease_ok")
             {
                 _held.Granted(peer, requestedAt, reply.Bind(ProtocolJsonContext.Default.LeaseOk).WritesInFlight);

@@ -24,7 +24,9 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     private readonly LeaseTiming _timing;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
-    private readonly Dictionary<string, int> _inFlightByPeer;
+    // Writes between their revoke and their release, with when they began: what a restarted peer may
+    // have acknowledged in its earlier life.
+    private readonly Dictionary<long, long> _inFlight = [];
     private long _lastId;
 
     public PeerInvalidator(IReadOnlyList<PeerOutbox> outboxes, GrantedLeases grants, LeaseTiming timing, TimeProvider time, NodeStats stats)
@@ -34,7 +36,6 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         _timing = timing;
         _time = time;
         _stats = stats;
-        _inFlightByPeer = _outboxes.ToDictionary(outbox => outbox.Peer, _ => 0, StringComparer.Ordinal);
         // Ids from an earlier run of this node (before a crash) may still be held by peers: start elsewhere.
         _lastId = Random.Shared.NextInt64(1L << 52) << 8;
     }
@@ -50,12 +51,9 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         var id = Interlocked.Increment(ref _lastId);
         var sendBy = _time.GetTimestamp() + Ticks(_timing.SendWindow);
         var acks = new Task<bool>[_outboxes.Length];
-        lock (_inFlightByPeer)
+        lock (_inFlight)
         {
-            foreach (var outbox in _outboxes)
-            {
-                _inFlightByPeer[outbox.Peer]++;
-            }
+            _inFlight[id] = _time.GetTimestamp();
         }
 
         for (var i = 0; i < _outboxes.Length; i++)
@@ -135,12 +133,9 @@ internal sealed class PeerInvalidator : IAsyncDisposable
             outbox.Release(release);
         }
 
-        lock (_inFlightByPeer)
+        lock (_inFlight)
         {
-            foreach (var outbox in _outboxes)
-            {
-                _inFlightByPeer[outbox.Peer]--;
-            }
+            _inFlight.Remove(revocation.Id);
         }
 
         foreach (var peer in revocation.Blocked)
@@ -149,12 +144,17 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether a write of this node that revoked <paramref name="peer"/> has not been released yet.</summary>
-    public bool HasWritesInFlight(string peer)
+    /// <summary>
+    /// Whether a write still in flight began more than <paramref name="uptime"/> ago (less the drift
+    /// margin): early enough that a peer up for that long may have acknowledged its revocation before
+    /// a restart, and forgotten it.
+    /// </summary>
+    public bool HasWritesInFlightOlderThan(TimeSpan uptime)
     {
-        lock (_inFlightByPeer)
+        var threshold = _time.GetTimestamp() - Ticks(uptime * (1 - _timing.DriftFraction));
+        lock (_inFlight)
         {
-            return _inFlightByPeer.GetValueOrDefault(peer) > 0;
+            return _inFlight.Values.Any(startedAt => startedAt < threshold);
         }
     }
 

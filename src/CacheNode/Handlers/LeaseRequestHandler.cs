@@ -12,7 +12,7 @@ internal sealed class LeaseRequestHandler(NodeContext context)
     {
         var coherence = PeerMessages.RequireCoherence(context, header);
         return coherence.Grants.TryGrant(header.Src)
-            ? ValueTask.FromResult<OutgoingBody>(new LeaseOk { WritesInFlight = coherence.Invalidator.HasWritesInFlight(header.Src) })
+            ? ValueTask.FromResult<OutgoingBody>(new LeaseOk { WritesInFlight = coherence.Invalidator.HasWritesInFlightOlderThan(TimeSpan.FromMilliseconds(Math.Max(0, request.UptimeMs))) })
             : throw NodeErrorException.Unavailable("no lease: a write is waiting for your last one to run out");
     }
 }

@@ -5,9 +5,13 @@ namespace CacheNode.Protocol.Messages;
 // Node-to-node messages of the invalidation protocol (README, "Messages between nodes"). Clients never
 // send them; a node answers them only once it has been initialized.
 
-/// <summary><c>lease_request</c>: asks a peer for a lease, the permission to serve cached entries.</summary>
+/// <summary><c>lease_request {uptime_ms}</c>: asks a peer for a lease, the permission to serve cached entries.</summary>
 internal sealed record LeaseRequest : OutgoingBody
 {
+    /// <summary>How long the asker has been running: it cannot have acknowledged anything before that.</summary>
+    [JsonPropertyName("uptime_ms")]
+    public long UptimeMs { get; init; }
+
     protected override string MessageType => "lease_request";
 }
 
@@ -18,8 +22,9 @@ internal sealed record LeaseRequest : OutgoingBody
 internal sealed record LeaseOk : OutgoingBody
 {
     /// <summary>
-    /// Whether the granting node has a write in flight that revoked the asker. A node that just started
-    /// may have acknowledged such a revocation in an earlier life and forgotten it.
+    /// Whether the granting node has a write in flight that began before the asker started (by its
+    /// <c>uptime_ms</c>): a node that crashed and came back may have acknowledged that write's
+    /// revocation in its earlier life and forgotten it.
     /// </summary>
     [JsonPropertyName("writes_in_flight")]
     public bool WritesInFlight { get; init; }
