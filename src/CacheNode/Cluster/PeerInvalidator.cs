@@ -158,14 +158,8 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         }
     }
 
-    /// <summary>Throws a definite error if the write may no longer be sent (see <see cref="Revocation.SendBy"/>).</summary>
-    public void EnsureStillSendable(Revocation revocation)
-    {
-        if (_time.GetTimestamp() > revocation.SendBy)
-        {
-            throw NodeErrorException.Unavailable("the write stalled past its revocations' lifetime and was not sent; try again");
-        }
-    }
+    /// <summary>Whether the write may still be sent now (see <see cref="Revocation.SendBy"/>).</summary>
+    public bool IsStillSendable(Revocation revocation) => _time.GetTimestamp() <= revocation.SendBy;
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 

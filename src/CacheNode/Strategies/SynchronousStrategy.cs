@@ -16,6 +16,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
     private readonly PeerInvalidator? _peers;
+    private const int MaxRevokeAttempts = 3;
 
     /// <param name="peers">Null on a single node (or with invalidation switched off for testing).</param>
     protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers)
@@ -45,8 +46,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         Revocation? revocation = null;
         try
         {
-            revocation = await RevokeOnPeersAsync(key, cancellationToken);
-            _peers?.EnsureStillSendable(revocation);
+            revocation = await RevokeForDatabaseAsync(key, cancellationToken);
             await _database.WriteAsync(key, value, cancellationToken);
             completion = AfterWrite;
         }
@@ -64,8 +64,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         Revocation? revocation = null;
         try
         {
-            revocation = await RevokeOnPeersAsync(key, cancellationToken);
-            _peers?.EnsureStillSendable(revocation);
+            revocation = await RevokeForDatabaseAsync(key, cancellationToken);
             var result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
             // A failed compare changed nothing: the copy set aside when the cas began comes back.
             completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;
@@ -103,6 +102,27 @@ internal abstract class SynchronousStrategy : ICacheStrategy
 
     private ValueTask<Revocation> RevokeOnPeersAsync(RawJson key, CancellationToken cancellationToken) =>
         _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None(key));
+
+    // A revocation the write can still rely on when it is sent. A node stalled (a long pause, a starved
+    // thread pool) past the revocation's send window revokes again rather than fail the write; nothing
+    // was sent, so the peers may bring back what they set aside.
+    private async ValueTask<Revocation> RevokeForDatabaseAsync(RawJson key, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var revocation = await RevokeOnPeersAsync(key, cancellationToken);
+            if (_peers is null || _peers.IsStillSendable(revocation))
+            {
+                return revocation;
+            }
+
+            _peers.Release(revocation, WriteCompletion.Unchanged, default);
+            if (attempt == MaxRevokeAttempts)
+            {
+                throw NodeErrorException.Unavailable("the write stalled past its revocations' lifetime and was not sent; try again");
+            }
+        }
+    }
 
     // Peers end the write as this node does: install (write-through, surely written), drop, or keep.
     private void ReleaseOnPeers(Revocation? revocation, WriteCompletion completion, RawJson value)

@@ -11,6 +11,7 @@ namespace CacheNode.IntegrationTests.Cluster;
 /// database, a fill that loses the race to a revocation never installs, and an unreachable node stops
 /// serving once its lease runs out, which is what lets a write during a partition finish.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class InvalidationTests
 {
     private static readonly NodeOptions Options = new()

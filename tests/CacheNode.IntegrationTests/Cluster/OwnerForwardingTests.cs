@@ -9,6 +9,7 @@ using static CacheNode.IntegrationTests.Cluster.InvalidationTests;
 namespace CacheNode.IntegrationTests.Cluster;
 
 /// <summary>Write-behind in a cluster: every request for a key runs on its owner, so there is one copy and nothing to invalidate.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class OwnerForwardingTests
 {
     private static readonly NodeOptions Options = new()

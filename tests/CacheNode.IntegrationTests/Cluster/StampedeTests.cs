@@ -11,6 +11,7 @@ namespace CacheNode.IntegrationTests.Cluster;
 /// A thousand concurrent cold reads of one key, spread over every node: single-flight holds the
 /// database to at most one read per node (one per cluster under write-behind, where only the owner reads).
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class StampedeTests(ITestOutputHelper output)
 {
     [Theory]
