@@ -285,11 +285,17 @@ internal sealed class CacheStore
         var now = _time.GetTimestamp();
         lock (_gate)
         {
-            Servable(now);
+            var wasServing = Servable(now);
             if (until > _servableUntil)
             {
                 _servableUntil = until;
                 _lapsed = !(now < until);
+                if (!wasServing && !_lapsed)
+                {
+                    // Back from a lapse: a write or revocation that began without a lease must not
+                    // install under this one (another writer may have waited this node out meanwhile).
+                    MoveEveryEpoch();
+                }
             }
         }
     }
@@ -408,20 +414,26 @@ internal sealed class CacheStore
         {
             _lapsed = true;
             _stats.LeaseLapse();
-            foreach (var (key, slot) in _slots.ToList())
-            {
-                slot.Epoch = NextEpoch();
-                slot.SetAside = null;
-                if (slot.Entry is not null)
-                {
-                    RemoveEntry(slot);
-                }
-
-                ForgetIfIdle(key, slot);
-            }
+            MoveEveryEpoch();
         }
 
         return false;
+    }
+
+    // Under the lock: drops every entry and moves every epoch, so nothing that began before can install.
+    private void MoveEveryEpoch()
+    {
+        foreach (var (key, slot) in _slots.ToList())
+        {
+            slot.Epoch = NextEpoch();
+            slot.SetAside = null;
+            if (slot.Entry is not null)
+            {
+                RemoveEntry(slot);
+            }
+
+            ForgetIfIdle(key, slot);
+        }
     }
 
     private long NextEpoch() => ++_lastEpoch;

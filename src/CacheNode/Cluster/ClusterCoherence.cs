@@ -26,7 +26,7 @@ internal sealed class ClusterCoherence : IAsyncDisposable
         Timing = timing;
         Held = new HeldLeases(membership.Peers, timing, cache, time);
         Grants = new GrantedLeases(membership.Peers, timing, time);
-        Revocations = new ReceivedRevocations(cache, time, stats);
+        Revocations = new ReceivedRevocations(cache, time, stats, timing.RevocationTtl);
         var outboxes = membership.Peers
             .Select(peer => new PeerOutbox(peer, rpc, writer, () => membership.NodeId, timing, stats, log))
             .ToArray();

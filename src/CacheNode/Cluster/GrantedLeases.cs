@@ -12,6 +12,7 @@ internal sealed class GrantedLeases
     private readonly Dictionary<string, PeerGrant> _peers;
     private readonly TimeProvider _time;
     private readonly long _grantedForTicks;
+    private readonly long _firstGrantAt;
 
     public GrantedLeases(IEnumerable<string> peers, LeaseTiming timing, TimeProvider time)
     {
@@ -21,6 +22,9 @@ internal sealed class GrantedLeases
         // A node that just started cannot know what an earlier run of itself granted before it crashed:
         // it counts every peer as granted now, so its first writes wait out any such lease.
         var now = time.GetTimestamp();
+        // Nor can it know whether it sent a database write just before that crash, past a peer it had
+        // waited out: such a write may still land for up to a database timeout, so no grants until then.
+        _firstGrantAt = now + (long)Math.Ceiling(((timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack).TotalSeconds * time.TimestampFrequency);
         _peers = peers.ToDictionary(peer => peer, _ => new PeerGrant { LastGrantedAt = now }, StringComparer.Ordinal);
     }
 
@@ -30,7 +34,7 @@ internal sealed class GrantedLeases
         var now = _time.GetTimestamp();
         lock (_gate)
         {
-            if (!_peers.TryGetValue(peer, out var grant) || grant.Blocks > 0)
+            if (now < _firstGrantAt || !_peers.TryGetValue(peer, out var grant) || grant.Blocks > 0)
             {
                 return false;
             }

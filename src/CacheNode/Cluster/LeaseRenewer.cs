@@ -75,5 +75,10 @@ internal sealed class LeaseRenewer : IAsyncDisposable
         {
             // Shutting down.
         }
+        catch (NodeErrorException ex)
+        {
+            // A malformed lease_ok: no lease this round, and a line that says why.
+            _log.Warn($"bad lease reply from {peer}: {ex.Message}");
+        }
     }
 }

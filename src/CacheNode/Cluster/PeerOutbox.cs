@@ -24,6 +24,7 @@ internal sealed class PeerOutbox : IAsyncDisposable
     private readonly BackgroundLoop _pump;
     private List<PendingRevoke> _revokes = [];
     private List<ReleasedWrite> _releases = [];
+    private bool _disposed;
 
     public PeerOutbox(string peer, RpcClient rpc, MessageWriter writer, Func<string> self, LeaseTiming timing, NodeStats stats, Log log)
     {
@@ -45,6 +46,12 @@ internal sealed class PeerOutbox : IAsyncDisposable
         var pending = new PendingRevoke(new RevokedKey(id, key));
         lock (_gate)
         {
+            if (_disposed)
+            {
+                // Shutting down: nobody will acknowledge.
+                return Task.FromResult(false);
+            }
+
             _revokes.Add(pending);
         }
 
@@ -57,6 +64,11 @@ internal sealed class PeerOutbox : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _releases.Add(release);
         }
 
@@ -70,6 +82,7 @@ internal sealed class PeerOutbox : IAsyncDisposable
         // Whoever still waits for an ack will not get one.
         lock (_gate)
         {
+            _disposed = true;
             foreach (var pending in _revokes)
             {
                 pending.Acked.TrySetResult(false);

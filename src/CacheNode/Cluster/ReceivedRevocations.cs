@@ -13,12 +13,19 @@ internal sealed class ReceivedRevocations
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Writer, long Id), Held> _held = [];
+    // Releases that found nothing to release: the revoke may still be on its way (messages overtake
+    // each other), and must not then hold the key for its whole ttl.
+    private readonly Dictionary<(string Writer, long Id), long> _releasedEarly = [];
     private readonly CacheStore _cache;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
 
-    public ReceivedRevocations(CacheStore cache, TimeProvider time, NodeStats stats)
+    private readonly TimeSpan _tombstoneLifetime;
+
+    /// <param name="tombstoneLifetime">How long a release that came before its revoke is remembered.</param>
+    public ReceivedRevocations(CacheStore cache, TimeProvider time, NodeStats stats, TimeSpan tombstoneLifetime = default)
     {
+        _tombstoneLifetime = tombstoneLifetime > TimeSpan.Zero ? tombstoneLifetime : TimeSpan.FromSeconds(10);
         _cache = cache;
         _time = time;
         _stats = stats;
@@ -40,8 +47,8 @@ internal sealed class ReceivedRevocations
         var expiresAt = _time.GetTimestamp() + (long)(ttl.TotalSeconds * _time.TimestampFrequency);
         lock (_gate)
         {
-            // A repeated revoke (the writer's retry) is already held.
-            if (!_held.ContainsKey((writer, id)))
+            // A repeated revoke is already held; one whose release came first is over already.
+            if (!_held.ContainsKey((writer, id)) && !_releasedEarly.Remove((writer, id)))
             {
                 _held.Add((writer, id), new Held(_cache.BeginWrite(key), expiresAt));
                 _stats.InvalidationReceived();
@@ -56,7 +63,9 @@ internal sealed class ReceivedRevocations
         {
             if (!_held.Remove((writer, id), out held))
             {
-                // Expired already, or never got here: nothing to end.
+                // Expired already, or the revoke has yet to arrive: remember the release for as long
+                // as the revoke could still come.
+                _releasedEarly[(writer, id)] = _time.GetTimestamp() + (long)(_tombstoneLifetime.TotalSeconds * _time.TimestampFrequency);
                 return;
             }
         }
@@ -80,6 +89,14 @@ internal sealed class ReceivedRevocations
                 {
                     (expired ??= []).Add(held);
                     _held.Remove(id);
+                }
+            }
+
+            foreach (var (id, until) in _releasedEarly)
+            {
+                if (now >= until)
+                {
+                    _releasedEarly.Remove(id);
                 }
             }
         }

@@ -23,6 +23,10 @@ internal sealed class AsyncSignal : IDisposable
         {
             // Another thread set it first: one wake-up is all the loop needs.
         }
+        catch (ObjectDisposedException)
+        {
+            // The loop has stopped for good: there is nothing left to wake.
+        }
     }
 
     /// <summary>Waits until set (and resets), or until <paramref name="timeout"/>; false on timeout.</summary>

@@ -245,6 +245,22 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
+    public void A_write_that_began_without_a_lease_never_installs_under_the_next_one()
+    {
+        // Meanwhile a writer elsewhere may have waited this node out and written a newer value.
+        var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        cache.IsServing.Should().BeFalse();
+        var write = cache.BeginWrite(Int(1));
+
+        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+
+        cache.EndWrite(write, WriteCompletion.Install, Int(11)).Should().BeFalse();
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+    }
+
+    [Fact]
     public void A_write_drops_the_cached_copy_as_it_begins()
     {
         var cache = NewCache();

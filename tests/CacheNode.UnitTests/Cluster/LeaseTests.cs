@@ -102,6 +102,18 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public void A_node_that_just_started_grants_nothing_until_a_write_it_may_have_sent_before_a_crash_has_landed()
+    {
+        var grants = new GrantedLeases(["n2"], Timing, _time);
+
+        grants.TryGrant("n2").Should().BeFalse();
+        _time.Advance(Timing.DatabaseTimeout);
+        grants.TryGrant("n2").Should().BeFalse("the drift margin");
+        _time.Advance(Timing.DatabaseTimeout * Timing.DriftFraction + LeaseTiming.Slack + TimeSpan.FromTicks(1));
+        grants.TryGrant("n2").Should().BeTrue();
+    }
+
+    [Fact]
     public void A_node_that_just_started_counts_every_peer_as_granted_now()
     {
         // It may have granted leases before a crash it cannot remember.

@@ -117,6 +117,18 @@ public sealed class ReceivedRevocationsTests
     }
 
     [Fact]
+    public void Revoke_overtaken_by_its_release_holds_nothing()
+    {
+        _revocations.Release("n1", 7, default);
+
+        _revocations.Revoke("n1", 7, Int(1), Ttl);
+
+        _revocations.Count.Should().Be(0, "that write is over already");
+        Fill(1, 10);
+        _cache.TryPeek(Int(1), out _).Should().BeTrue();
+    }
+
+    [Fact]
     public void Revocation_whose_writer_never_releases_expires_after_its_ttl()
     {
         _revocations.Revoke("n1", 7, Int(1), Ttl);
