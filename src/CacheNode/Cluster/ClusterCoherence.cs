@@ -23,20 +23,15 @@ internal sealed class ClusterCoherence : IAsyncDisposable
         NodeStats stats,
         Log log)
     {
-        Timing = timing;
-        Held = new HeldLeases(membership.Peers, timing, cache, time);
+        var held = new HeldLeases(membership.Peers, timing, cache, time);
         Grants = new GrantedLeases(membership.Peers, timing, time);
         Revocations = new ReceivedRevocations(cache, time, stats, timing.RevocationTtl);
         var outboxes = membership.Peers
             .Select(peer => new PeerOutbox(peer, rpc, writer, () => membership.NodeId, timing, stats, log))
             .ToArray();
         Invalidator = new PeerInvalidator(outboxes, Grants, timing, time, stats);
-        _renewer = new LeaseRenewer(membership.Peers, rpc, Held, Revocations, timing, time, log);
+        _renewer = new LeaseRenewer(membership.Peers, rpc, held, Revocations, timing, time, log);
     }
-
-    public LeaseTiming Timing { get; }
-
-    public HeldLeases Held { get; }
 
     public GrantedLeases Grants { get; }
 

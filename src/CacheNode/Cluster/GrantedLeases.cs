@@ -64,13 +64,6 @@ internal sealed class GrantedLeases
         }
     }
 
-    public bool IsBlocked(string peer)
-    {
-        lock (_gate)
-        {
-            return _peers.TryGetValue(peer, out var grant) && grant.Blocks > 0;
-        }
-    }
 
     private sealed class PeerGrant
     {

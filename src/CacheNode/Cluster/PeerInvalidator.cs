@@ -45,7 +45,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     {
         if (_outboxes.Length == 0)
         {
-            return Revocation.None(key);
+            return Revocation.None;
         }
 
         var id = Interlocked.Increment(ref _lastId);
@@ -73,7 +73,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // The write will not happen: let go of whatever the peers already hold.
-            Release(new Revocation(id, key, [], sendBy), WriteCompletion.Invalidate, default);
+            Release(new Revocation(id, [], sendBy), WriteCompletion.Invalidate, default);
             throw;
         }
 
@@ -89,7 +89,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
             }
         }
 
-        var revocation = new Revocation(id, key, blocked ?? (IReadOnlyList<string>)[], sendBy);
+        var revocation = new Revocation(id, blocked ?? (IReadOnlyList<string>)[], sendBy);
         if (blocked is not null)
         {
             _stats.LeaseWait();

@@ -1,5 +1,3 @@
-using CacheNode.Protocol;
-
 namespace CacheNode.Cluster;
 
 /// <summary>A key revoked on every peer for one write: which peers were waited out instead of acknowledging.</summary>
@@ -7,8 +5,8 @@ namespace CacheNode.Cluster;
 /// The latest moment (a timestamp) the database write may still be sent: after it, a peer's revocation
 /// could expire before the write lands. Only a stalled writer (a pause, a long GC) gets near it.
 /// </param>
-internal sealed record Revocation(long Id, RawJson Key, IReadOnlyList<string> Blocked, long SendBy)
+internal sealed record Revocation(long Id, IReadOnlyList<string> Blocked, long SendBy)
 {
     /// <summary>The revocation of a node with no peers: nothing to release, no deadline.</summary>
-    public static Revocation None(RawJson key) => new(0, key, [], long.MaxValue);
+    public static readonly Revocation None = new(0, [], long.MaxValue);
 }

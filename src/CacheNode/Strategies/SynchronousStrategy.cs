@@ -101,7 +101,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private ValueTask<Revocation> RevokeOnPeersAsync(RawJson key, CancellationToken cancellationToken) =>
-        _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None(key));
+        _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None);
 
     // A revocation the write can still rely on when it is sent. A node stalled (a long pause, a starved
     // thread pool) past the revocation's send window revokes again rather than fail the write; nothing

@@ -145,7 +145,7 @@ public sealed class LeaseTests
     public void A_write_that_stalled_past_its_send_window_may_no_longer_be_sent()
     {
         var invalidator = new PeerInvalidator([], new GrantedLeases([], Timing, _time), Timing, _time, _stats);
-        var revocation = new Revocation(1, Int(1), [], SendBy: _time.GetTimestamp());
+        var revocation = new Revocation(1, [], SendBy: _time.GetTimestamp());
 
         invalidator.IsStillSendable(revocation).Should().BeTrue();
         _time.Advance(TimeSpan.FromTicks(1));
