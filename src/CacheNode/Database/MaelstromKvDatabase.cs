@@ -63,12 +63,19 @@ internal sealed class MaelstromKvDatabase : IKeyValueDatabase
         }
     }
 
-    public async ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default) =>
+        SendAsync(new WriteRequest { Key = key, Value = value }, cancellationToken);
+
+    /// <summary>
+    /// Sends a request that may change state and expects a plain <c>*_ok</c>: no answer is an indefinite
+    /// error, an error reply keeps its code.
+    /// </summary>
+    public async ValueTask SendAsync(OutgoingBody request, CancellationToken cancellationToken = default)
     {
-        var reply = await CallOrIndefiniteAsync(new WriteRequest { Key = key, Value = value }, cancellationToken);
+        var reply = await CallOrIndefiniteAsync(request, cancellationToken);
         if (reply.IsError)
         {
-            throw ServiceError(reply.BindError(), "write");
+            throw ServiceError(reply.BindError(), request.Type);
         }
     }
 

@@ -18,8 +18,6 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
     private readonly ClusterMembership _membership;
     private readonly KeyOwnership _ownership;
     private readonly Dictionary<string, MaelstromKvDatabase> _owners;
-    private readonly RpcClient _rpc;
-    private readonly TimeSpan _timeout;
     private readonly NodeStats _stats;
 
     public OwnerForwardingStrategy(ICacheStrategy local, ClusterMembership membership, RpcClient rpc, TimeSpan timeout, NodeStats stats, Log log)
@@ -27,8 +25,6 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
         Local = local;
         _membership = membership;
         _ownership = new KeyOwnership(membership.NodeIds);
-        _rpc = rpc;
-        _timeout = timeout;
         _stats = stats;
         // One attempt: a forwarded read that times out is answered with error 11 while the client still waits.
         _owners = membership.Peers.ToDictionary(
@@ -59,7 +55,7 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
     {
         if (OwnerOf(key) is { } owner)
         {
-            await CallOwnerAsync(owner.Name, new InvalidateRequest { Key = key }, cancellationToken);
+            await owner.SendAsync(new InvalidateRequest { Key = key }, cancellationToken);
             return;
         }
 
@@ -69,7 +65,7 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
     /// <summary>This node's acked writes may sit on any owner: every node flushes.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        var flushes = _membership.Peers.Select(peer => CallOwnerAsync(peer, new FlushRequest(), cancellationToken)).ToList();
+        var flushes = _owners.Values.Select(owner => owner.SendAsync(new FlushRequest(), cancellationToken).AsTask()).ToList();
         flushes.Add(Local.FlushAsync(cancellationToken).AsTask());
         await Task.WhenAll(flushes);
     }
@@ -88,24 +84,5 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
 
         _stats.ForwardedRequest();
         return _owners[owner];
-    }
-
-    private async Task CallOwnerAsync(string owner, OutgoingBody request, CancellationToken cancellationToken)
-    {
-        RpcReply reply;
-        try
-        {
-            reply = await _rpc.CallAsync(owner, request, _timeout, cancellationToken);
-        }
-        catch (RpcTimeoutException ex)
-        {
-            throw NodeErrorException.Indefinite($"{owner} did not answer {request.Type}: {ex.Message}");
-        }
-
-        if (reply.IsError)
-        {
-            var error = reply.BindError();
-            throw new NodeErrorException((ErrorCode)error.Code, $"{owner} {request.Type} failed: {error.Text}");
-        }
     }
 }
