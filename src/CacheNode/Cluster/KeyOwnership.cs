@@ -1,4 +1,3 @@
-using System.Text;
 using CacheNode.Protocol;
 
 namespace CacheNode.Cluster;
@@ -17,12 +16,12 @@ internal sealed class KeyOwnership
     public KeyOwnership(IReadOnlyList<string> nodeIds)
     {
         _nodes = nodeIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        _nodeSeeds = _nodes.Select(id => Fnv1a(Encoding.UTF8.GetBytes(id), FnvOffset)).ToArray();
+        _nodeSeeds = _nodes.Select(id => Fnv1a(id, FnvOffset)).ToArray();
     }
 
     public string OwnerOf(RawJson key)
     {
-        var keyHash = Fnv1a(Encoding.UTF8.GetBytes(key.Text), FnvOffset);
+        var keyHash = Fnv1a(key.Text, FnvOffset);
         var best = 0;
         var bestScore = 0UL;
         for (var i = 0; i < _nodes.Length; i++)
@@ -40,7 +39,7 @@ internal sealed class KeyOwnership
     /// <summary>All nodes, best first, for <paramref name="key"/>.</summary>
     public IReadOnlyList<string> Rank(RawJson key)
     {
-        var keyHash = Fnv1a(Encoding.UTF8.GetBytes(key.Text), FnvOffset);
+        var keyHash = Fnv1a(key.Text, FnvOffset);
         return _nodes.Select((id, i) => (id, score: Mix(keyHash ^ _nodeSeeds[i])))
             .OrderByDescending(pair => pair.score)
             .Select(pair => pair.id)
@@ -49,12 +48,14 @@ internal sealed class KeyOwnership
 
     private const ulong FnvOffset = 14695981039346656037UL;
 
-    // FNV-1a: stable across processes and runtimes (string.GetHashCode is randomized per process).
-    private static ulong Fnv1a(ReadOnlySpan<byte> bytes, ulong hash)
+    // FNV-1a over the UTF-16 code units, low byte first: stable across processes and runtimes
+    // (string.GetHashCode is randomized per process), and no allocation on the request path.
+    private static ulong Fnv1a(ReadOnlySpan<char> text, ulong hash)
     {
-        foreach (var b in bytes)
+        foreach (var c in text)
         {
-            hash = (hash ^ b) * 1099511628211UL;
+            hash = (hash ^ (byte)c) * 1099511628211UL;
+            hash = (hash ^ (byte)(c >> 8)) * 1099511628211UL;
         }
 
         return hash;
