@@ -93,10 +93,11 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         if (blocked is not null)
         {
             _stats.LeaseWait();
-            var remaining = _time.GetElapsedTime(_time.GetTimestamp(), waitUntil);
             try
             {
-                if (remaining > TimeSpan.Zero)
+                // Timers may fire a tick early; the wait is the safety argument, so it is checked, not assumed.
+                TimeSpan remaining;
+                while ((remaining = _time.GetElapsedTime(_time.GetTimestamp(), waitUntil)) > TimeSpan.Zero)
                 {
                     await Task.Delay(remaining, _time, cancellationToken);
                 }
