@@ -24,6 +24,9 @@ internal sealed class NodeStats
     private long _leaseWaits;
     private long _peerMessages;
     private long _forwarded;
+    private long _orphanFlushed;
+    private long _recoveredEntries;
+    private long _backupFailures;
 
     public long Hits => Volatile.Read(ref _hits);
     public long NegativeHits => Volatile.Read(ref _negativeHits);
@@ -46,6 +49,12 @@ internal sealed class NodeStats
     public long LeaseWaits => Volatile.Read(ref _leaseWaits);
     public long PeerMessages => Volatile.Read(ref _peerMessages);
     public long Forwarded => Volatile.Read(ref _forwarded);
+    public long OrphanFlushed => Volatile.Read(ref _orphanFlushed);
+    public long RecoveredEntries => Volatile.Read(ref _recoveredEntries);
+    public long BackupFailures => Volatile.Read(ref _backupFailures);
+
+    /// <summary>Write-behind's flush lag: from the oldest write a flush covers being staged to the database acking it.</summary>
+    public LagHistogram FlushLag { get; } = new();
 
     public void Hit(bool negative)
     {
@@ -66,7 +75,12 @@ internal sealed class NodeStats
     public void Eviction() => Interlocked.Increment(ref _evictions);
     public void InvalidationSent() => Interlocked.Increment(ref _invalidationsSent);
     public void InvalidationReceived() => Interlocked.Increment(ref _invalidationsReceived);
-    public void FlushedEntry() => Interlocked.Increment(ref _flushed);
+    public void FlushedEntry(TimeSpan lag)
+    {
+        Interlocked.Increment(ref _flushed);
+        FlushLag.Record(lag);
+    }
+
     public void FlushRetry() => Interlocked.Increment(ref _flushRetries);
     public void CoalescedWrite() => Interlocked.Increment(ref _coalescedWrites);
     public void RejectedWrite() => Interlocked.Increment(ref _rejectedWrites);
@@ -85,4 +99,13 @@ internal sealed class NodeStats
 
     /// <summary>A request sent on to the key's owner (write-behind in a cluster).</summary>
     public void ForwardedRequest() => Interlocked.Increment(ref _forwarded);
+
+    /// <summary>A backup wrote an unreachable owner's dirty entry to the database itself.</summary>
+    public void OrphanFlush() => Interlocked.Increment(ref _orphanFlushed);
+
+    /// <summary>A restarted (or cut off) owner took back a dirty entry its backup held.</summary>
+    public void RecoveredEntry() => Interlocked.Increment(ref _recoveredEntries);
+
+    /// <summary>A write's backup copy was not acknowledged in time: the write failed (indefinitely).</summary>
+    public void BackupFailure() => Interlocked.Increment(ref _backupFailures);
 }

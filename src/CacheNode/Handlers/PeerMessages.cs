@@ -2,6 +2,7 @@ using CacheNode.Cluster;
 using CacheNode.Hosting;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Replication;
 
 namespace CacheNode.Handlers;
 
@@ -19,6 +20,19 @@ internal static class PeerMessages
 
         return runtime.Coherence
             ?? throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type}: this node runs {runtime.Strategy.Name} without cross-node invalidation");
+    }
+
+    /// <summary>Write-behind replication, for a message that really comes from a peer of a node that runs it.</summary>
+    public static ClusterReplication RequireReplication(NodeContext context, MessageHeader header)
+    {
+        var runtime = context.RequireRuntime();
+        if (!runtime.Membership.IsPeer(header.Src))
+        {
+            throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type} is a message between cluster nodes, and {header.Src} is not one");
+        }
+
+        return runtime.Replication
+            ?? throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type}: this node runs {runtime.Strategy.Name}, which keeps no backup copies");
     }
 
     public static void ApplyReleases(ClusterCoherence coherence, string writer, ReleasedWrite[]? releases)

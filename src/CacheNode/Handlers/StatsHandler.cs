@@ -1,6 +1,7 @@
 using CacheNode.Hosting;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Strategies;
 
 namespace CacheNode.Handlers;
 
@@ -12,6 +13,8 @@ internal sealed class StatsHandler(NodeContext context)
     {
         var runtime = context.RequireRuntime();
         var stats = context.Stats;
+        var writeBehind = runtime.LocalStrategy as WriteBehindStrategy;
+        var oldestDirty = writeBehind?.OldestDirtySince is { } since ? (long)context.Time.GetElapsedTime(since).TotalMilliseconds : 0;
         return ValueTask.FromResult<OutgoingBody>(new StatsOk
         {
             NodeId = runtime.NodeId,
@@ -41,6 +44,15 @@ internal sealed class StatsHandler(NodeContext context)
             LeaseWaits = stats.LeaseWaits,
             PeerMessages = stats.PeerMessages,
             Forwarded = stats.Forwarded,
+            DirtyOldestMs = oldestDirty,
+            FlushLagP50Ms = stats.FlushLag.Percentile(0.5),
+            FlushLagP99Ms = stats.FlushLag.Percentile(0.99),
+            Backup = writeBehind?.Replication.BackupDescription ?? "none (not write-behind)",
+            BackupEntries = writeBehind?.Replication.BackupEntries ?? 0,
+            BackupFailures = stats.BackupFailures,
+            OrphanFlushed = stats.OrphanFlushed,
+            RecoveredEntries = stats.RecoveredEntries,
+            Recovering = writeBehind?.Replication.Recovering ?? false,
         });
     }
 }

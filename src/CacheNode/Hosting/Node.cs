@@ -42,7 +42,9 @@ internal sealed class Node
             .Add(new EchoHandler())
             .Add(new LeaseRequestHandler(_context))
             .Add(new RevokeHandler(_context))
-            .Add(new ReleaseHandler(_context));
+            .Add(new ReleaseHandler(_context))
+            .Add(new BackupHandler(_context))
+            .Add(new RecoverHandler(_context));
     }
 
     public MessageWriter Writer { get; }
@@ -175,7 +177,7 @@ internal sealed class Node
 
         if (handler.RequiresInit && runtime is null)
         {
-            Reply(header, Error(ErrorCode.TemporarilyUnavailable, "node is not initialized yet: send init first"));
+            Reply(header, Error(ErrorCode.TemporarilyUnavailable, NodeErrorException.NotInitializedText));
             return;
         }
 

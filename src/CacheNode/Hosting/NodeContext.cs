@@ -40,7 +40,7 @@ internal sealed class NodeContext
 
     /// <summary>The runtime, for handlers that only run after <c>init</c>.</summary>
     public NodeRuntime RequireRuntime() =>
-        Runtime ?? throw NodeErrorException.Unavailable("node is not initialized yet: send init first");
+        Runtime ?? throw NodeErrorException.NotInitialized();
 
     /// <summary>Installs the runtime once; false if <c>init</c> already happened.</summary>
     public bool TryInitialize(NodeRuntime runtime) => Interlocked.CompareExchange(ref _runtime, runtime, null) is null;

@@ -1,6 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
+using CacheNode.Replication;
 using CacheNode.Strategies;
 
 namespace CacheNode.Hosting;
@@ -8,8 +9,9 @@ namespace CacheNode.Hosting;
 /// <summary>What the node becomes at <c>init</c>: its identity, its database, its cache and its strategy.</summary>
 internal sealed class NodeRuntime : IAsyncDisposable
 {
-    public NodeRuntime(ClusterMembership membership, IKeyValueDatabase database, CacheStore cache, ICacheStrategy strategy, ClusterCoherence? coherence)
+    public NodeRuntime(ClusterMembership membership, IKeyValueDatabase database, CacheStore cache, ICacheStrategy strategy, ClusterCoherence? coherence, ClusterReplication? replication = null)
     {
+        Replication = replication;
         Membership = membership;
         Database = database;
         Cache = cache;
@@ -36,8 +38,15 @@ internal sealed class NodeRuntime : IAsyncDisposable
     /// <summary>Leases and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
     public ClusterCoherence? Coherence { get; }
 
-    /// <summary>Starts what runs in the background (lease renewals); idempotent.</summary>
-    public void StartBackgroundWork() => Coherence?.Start();
+    /// <summary>Write-behind's backup copies and custody, for write-behind in a cluster; null otherwise.</summary>
+    public ClusterReplication? Replication { get; }
+
+    /// <summary>Starts what runs in the background (lease renewals, replication heartbeats); idempotent.</summary>
+    public void StartBackgroundWork()
+    {
+        Coherence?.Start();
+        Replication?.Start();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -47,5 +56,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
         }
 
         await Strategy.DisposeAsync();
+        if (Replication is not null)
+        {
+            await Replication.DisposeAsync();
+        }
     }
 }

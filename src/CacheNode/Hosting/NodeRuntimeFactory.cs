@@ -1,6 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
+using CacheNode.Replication;
 using CacheNode.Strategies;
 
 namespace CacheNode.Hosting;
@@ -41,19 +42,26 @@ internal static class NodeRuntimeFactory
             coherence = new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Time, context.Stats, context.Log);
         }
 
+        var writeBehindOptions = new WriteBehindOptions(TimeSpan.FromMilliseconds(options.WriteDelayMs), options.BatchSize, options.QueueCapacity, options.Overflow);
+        // Dirty entries are copied to a backup only where another node could flush them: a shared database.
+        // A node's embedded store dies with it anyway.
+        var replication = clustered && options.Strategy == StrategyKind.WriteBehind && database.Name != "local"
+            ? CreateReplication(context, membership, database, writeBehindOptions)
+            : null;
+
         ICacheStrategy strategy = options.Strategy switch
         {
             StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator),
-            StrategyKind.WriteBehind => new WriteBehindStrategy(
-                reader,
-                database,
-                new WriteBehindOptions(TimeSpan.FromMilliseconds(options.WriteDelayMs), options.BatchSize, options.QueueCapacity, options.Overflow),
-                context.Time,
-                context.Stats,
-                context.Log),
+            StrategyKind.WriteBehind => new WriteBehindStrategy(reader, database, writeBehindOptions, context.Time, context.Stats, context.Log,
+                replication?.Owner ?? (IDirtyReplication)new NoReplication(clustered ? "none (each node has its own database)" : "none (single node)")),
             StrategyKind.Proxy => new ProxyStrategy(database),
             _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator),
         };
+
+        if (replication is not null)
+        {
+            replication.Owner.Attach((WriteBehindStrategy)strategy);
+        }
 
         if (clustered && options.Strategy == StrategyKind.WriteBehind)
         {
@@ -67,8 +75,38 @@ internal static class NodeRuntimeFactory
             context.Log.Warn("UNSAFE: cross-node invalidation is off (CACHENODE_UNSAFE_NO_INVALIDATION); other nodes' writes leave this cache stale");
         }
 
-        return new NodeRuntime(membership, database, cache, strategy, coherence);
+        return new NodeRuntime(membership, database, cache, strategy, coherence, replication);
     }
+
+    private static ClusterReplication CreateReplication(NodeContext context, ClusterMembership membership, IKeyValueDatabase database, WriteBehindOptions flushOptions)
+    {
+        var options = context.Options;
+        var time = context.Time;
+        var timing = new LeaseTiming(
+            Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
+            PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
+            DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
+        // This run's number: its start time. Peers ignore what an earlier run of this node sent.
+        var incarnation = time.GetUtcNow().ToUnixTimeMilliseconds();
+        long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * time.TimestampFrequency);
+        var shelfContext = new ShelfContext(
+            database,
+            flushOptions,
+            time,
+            context.Stats,
+            context.Log,
+            GrantedForTicks: Ticks(timing.GrantedFor),
+            // Flushes the owner sent while it held custody land within a database timeout.
+            FenceTicks: Ticks((timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack),
+            // Far longer than a message between nodes stays on its way: a copy older than a drop record
+            // arrives while the record is still there to turn it away.
+            DroppedTtlTicks: Ticks(DroppedRecordLifetime));
+        var shelves = new BackupShelves(membership.Peers, incarnation, shelfContext);
+        var owner = new OwnerReplication(membership, incarnation, context.Rpc, shelves, timing, time, context.Stats, context.Log);
+        return new ClusterReplication(owner, shelves);
+    }
+
+    private static readonly TimeSpan DroppedRecordLifetime = TimeSpan.FromSeconds(30);
 
     private static IKeyValueDatabase CreateDatabase(NodeContext context, bool clustered)
     {

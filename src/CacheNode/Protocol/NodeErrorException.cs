@@ -25,4 +25,12 @@ internal sealed class NodeErrorException : Exception
     public static NodeErrorException Unavailable(string text) => new(ErrorCode.TemporarilyUnavailable, text);
 
     public static NodeErrorException Indefinite(string text) => new(ErrorCode.Timeout, text);
+
+    /// <summary>
+    /// The text of error 11 before <c>init</c>. Peers recognise it: a node that has not been initialized
+    /// has just started, so it holds nothing for anyone.
+    /// </summary>
+    public const string NotInitializedText = "node is not initialized yet: send init first";
+
+    public static NodeErrorException NotInitialized() => Unavailable(NotInitializedText);
 }

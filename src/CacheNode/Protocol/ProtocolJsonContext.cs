@@ -32,4 +32,8 @@ namespace CacheNode.Protocol;
 [JsonSerializable(typeof(RevokeRequest))]
 [JsonSerializable(typeof(RevokeOk))]
 [JsonSerializable(typeof(ReleaseRequest))]
+[JsonSerializable(typeof(BackupRequest))]
+[JsonSerializable(typeof(BackupOk))]
+[JsonSerializable(typeof(RecoverRequest))]
+[JsonSerializable(typeof(RecoverOk))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

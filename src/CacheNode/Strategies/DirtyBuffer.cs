@@ -19,14 +19,17 @@ internal sealed class DirtyBuffer
     // key in backoff never holds back the keys behind it.
     private readonly List<RawJson> _retrying = [];
     private readonly int _capacity;
+    // How soon a key this node may not flush yet is looked at again (50 ms).
+    private readonly long _parkedRecheckTicks;
     private long _lastSequence;
     private TaskCompletionSource _progress = NewSignal();
     private bool _closed;
 
-    public DirtyBuffer(int capacity)
+    public DirtyBuffer(int capacity, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
+        _parkedRecheckTicks = (time ?? TimeProvider.System).TimestampFrequency / 20;
     }
 
     public int Count
@@ -52,8 +55,11 @@ internal sealed class DirtyBuffer
         }
     }
 
-    /// <summary>Stages a write. <paramref name="ticket"/> is kept (and stays in progress) only when the key becomes dirty.</summary>
-    public StageResult TryStage(RawJson key, RawJson value, long now, WriteTicket ticket)
+    /// <summary>
+    /// Stages a write of <paramref name="version"/> (higher than any earlier write of the key).
+    /// <paramref name="ticket"/> is kept (and stays in progress) only when the key becomes dirty.
+    /// </summary>
+    public StageResult TryStage(RawJson key, RawJson value, long version, long now, WriteTicket? ticket)
     {
         lock (_gate)
         {
@@ -66,7 +72,7 @@ internal sealed class DirtyBuffer
             {
                 var sequence = ++_lastSequence;
                 entry.Value = value;
-                entry.Version++;
+                entry.Version = Math.Max(entry.Version + 1, version);
                 if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
                 {
                     entry.WrittenDuringFlushSequence = sequence;
@@ -81,9 +87,86 @@ internal sealed class DirtyBuffer
                 return StageResult.Full;
             }
 
-            _entries.Add(key, new DirtyEntry(value, ++_lastSequence, now, ticket));
+            _entries.Add(key, new DirtyEntry(value, version, ++_lastSequence, now, ticket));
             _queue.Enqueue(key);
             return StageResult.Staged;
+        }
+    }
+
+    /// <summary>
+    /// Takes in an entry another node held for this one (recovery), whatever the capacity: it was acked
+    /// long ago. Ignored when the buffer already has that version or a newer one.
+    /// </summary>
+    /// <returns>False when ignored: the caller ends <paramref name="ticket"/>.</returns>
+    public bool Adopt(RawJson key, RawJson value, long version, long now, WriteTicket? ticket)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var entry))
+            {
+                if (entry.Version >= version)
+                {
+                    return false;
+                }
+
+                var sequence = ++_lastSequence;
+                entry.Value = value;
+                entry.Version = version;
+                if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
+                {
+                    entry.WrittenDuringFlushSequence = sequence;
+                    entry.WrittenDuringFlushAt = now;
+                }
+
+                return false;
+            }
+
+            _entries.Add(key, new DirtyEntry(value, version, ++_lastSequence, now, ticket));
+            _queue.Enqueue(key);
+            Signal();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Drops the key's entry if its version is <paramref name="throughVersion"/> or older: that version, or a
+    /// newer one, reached the database another way (a backup flushed it).
+    /// </summary>
+    /// <returns>Whether an entry went, and its ticket.</returns>
+    public (bool Removed, WriteTicket? Ticket) Forget(RawJson key, long throughVersion)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out var entry) || entry.Version > throughVersion)
+            {
+                return (false, null);
+            }
+
+            _entries.Remove(key);
+            entry.Forgotten = true;
+            Signal();
+            return (true, entry.Ticket);
+        }
+    }
+
+    /// <summary>The newest value and version of every dirty key that <paramref name="filter"/> picks.</summary>
+    public List<DirtySnapshot> Snapshot(Func<RawJson, bool> filter)
+    {
+        lock (_gate)
+        {
+            return _entries.Where(pair => filter(pair.Key)).Select(pair => new DirtySnapshot(pair.Key, pair.Value.Value, pair.Value.Version)).ToList();
+        }
+    }
+
+    /// <summary>When the oldest unflushed write was staged (a timestamp), or null when nothing is dirty.</summary>
+    public long? OldestDirtySince
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count == 0 ? null : _entries.Values.Min(entry => entry.DirtySince);
+            }
         }
     }
 
@@ -107,7 +190,8 @@ internal sealed class DirtyBuffer
     /// <paramref name="urgent"/>) and marks them in flight.
     /// </summary>
     /// <param name="nextDueAt">When nothing more is due: the timestamp at which the next key will be, or <see cref="long.MaxValue"/>.</param>
-    public List<DirtySnapshot> TakeDue(int max, long now, long delayTicks, bool urgent, out long nextDueAt)
+    /// <param name="mayFlush">Whether this node may write the key to the database now (an owner needs custody from the key's backup); keys it refuses wait apart.</param>
+    public List<DirtySnapshot> TakeDue(int max, long now, long delayTicks, bool urgent, Func<RawJson, bool> mayFlush, out long nextDueAt)
     {
         var batch = new List<DirtySnapshot>();
         nextDueAt = long.MaxValue;
@@ -116,23 +200,39 @@ internal sealed class DirtyBuffer
             for (var i = _retrying.Count - 1; i >= 0 && batch.Count < max; i--)
             {
                 var key = _retrying[i];
-                var entry = _entries[key];
+                // Forgotten, or re-staged after that and queued afresh: this place in the list is stale.
+                if (!_entries.TryGetValue(key, out var entry) || entry.InFlight)
+                {
+                    _retrying.RemoveAt(i);
+                    continue;
+                }
+
                 if (entry.RetryAt > now)
                 {
                     nextDueAt = Math.Min(nextDueAt, entry.RetryAt);
                     continue;
                 }
 
+                if (!mayFlush(key))
+                {
+                    nextDueAt = Math.Min(nextDueAt, now + _parkedRecheckTicks);
+                    continue;
+                }
+
                 _retrying.RemoveAt(i);
-                entry.InFlight = true;
-                entry.WrittenDuringFlushSequence = 0;
-                batch.Add(new DirtySnapshot(key, entry.Value, entry.Version));
+                batch.Add(TakeForFlush(key, entry));
             }
 
             // The queue is in the order keys became dirty, which is the order their delays run out.
             while (batch.Count < max && _queue.TryPeek(out var key))
             {
-                var entry = _entries[key];
+                if (!_entries.TryGetValue(key, out var entry) || entry.InFlight)
+                {
+                    // Stale place (see above): at most one flush per key is ever in flight.
+                    _queue.Dequeue();
+                    continue;
+                }
+
                 var dueAt = urgent ? entry.DirtySince : entry.DirtySince + delayTicks;
                 if (dueAt > now)
                 {
@@ -141,13 +241,48 @@ internal sealed class DirtyBuffer
                 }
 
                 _queue.Dequeue();
-                entry.InFlight = true;
-                entry.WrittenDuringFlushSequence = 0;
-                batch.Add(new DirtySnapshot(key, entry.Value, entry.Version));
+                if (!mayFlush(key))
+                {
+                    // Not now (no custody): it waits with the retries, which are checked first next time.
+                    entry.RetryAt = 0;
+                    _retrying.Add(key);
+                    nextDueAt = Math.Min(nextDueAt, now + _parkedRecheckTicks);
+                    continue;
+                }
+
+                batch.Add(TakeForFlush(key, entry));
             }
         }
 
         return batch;
+    }
+
+    private static DirtySnapshot TakeForFlush(RawJson key, DirtyEntry entry)
+    {
+        entry.InFlight = true;
+        entry.WrittenDuringFlushSequence = 0;
+        return new DirtySnapshot(key, entry.Value, entry.Version, entry.DirtySince);
+    }
+
+    /// <summary>Whether a write of <paramref name="key"/> would find a place now (it is dirty already, or the buffer is not full).</summary>
+    public bool HasRoomFor(RawJson key)
+    {
+        lock (_gate)
+        {
+            return _entries.ContainsKey(key) || _entries.Count < _capacity;
+        }
+    }
+
+    /// <summary>Whether <see cref="Close"/> was called.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
     }
 
     /// <summary>Takes no more writes: from here on <see cref="TryStage"/> answers <see cref="StageResult.Closed"/>.</summary>
@@ -160,13 +295,18 @@ internal sealed class DirtyBuffer
     }
 
     /// <summary>Records a flush's outcome: a flushed entry leaves unless it was rewritten meanwhile; a failed one waits until <paramref name="retryAt"/>.</summary>
-    /// <returns>The write ticket of an entry that left (its value is in the database now), else null.</returns>
-    public WriteTicket? Complete(DirtySnapshot snapshot, bool succeeded, long retryAt)
+    /// <returns>Whether the entry left (its newest value is in the database now), and its write ticket.</returns>
+    public (bool Removed, WriteTicket? Ticket) Complete(DirtySnapshot snapshot, bool succeeded, long retryAt)
     {
-        WriteTicket? flushed = null;
+        (bool Removed, WriteTicket? Ticket) flushed = (false, null);
         lock (_gate)
         {
-            var entry = _entries[snapshot.Key];
+            if (!_entries.TryGetValue(snapshot.Key, out var entry) || entry.Forgotten)
+            {
+                // Forgotten meanwhile: a newer version reached the database another way.
+                return flushed;
+            }
+
             entry.InFlight = false;
             if (succeeded)
             {
@@ -175,7 +315,7 @@ internal sealed class DirtyBuffer
                 if (entry.Version == snapshot.Version)
                 {
                     _entries.Remove(snapshot.Key);
-                    flushed = entry.Ticket;
+                    flushed = (true, entry.Ticket);
                 }
                 else
                 {
@@ -192,9 +332,7 @@ internal sealed class DirtyBuffer
                 _retrying.Add(snapshot.Key);
             }
 
-            var progress = _progress;
-            _progress = NewSignal();
-            progress.TrySetResult();
+            Signal();
         }
 
         return flushed;
@@ -227,6 +365,14 @@ internal sealed class DirtyBuffer
 
             await progress.WaitAsync(cancellationToken);
         }
+    }
+
+    // Under _gate: wakes whoever waits in WaitFlushedThroughAsync.
+    private void Signal()
+    {
+        var progress = _progress;
+        _progress = NewSignal();
+        progress.TrySetResult();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -6,22 +6,25 @@ namespace CacheNode.Strategies;
 /// <summary>A key whose newest value is not in the database yet. Only <see cref="DirtyBuffer"/> touches it, under its lock.</summary>
 internal sealed class DirtyEntry
 {
-    public DirtyEntry(RawJson value, long sequence, long now, WriteTicket ticket)
+    public DirtyEntry(RawJson value, long version, long sequence, long now, WriteTicket? ticket)
     {
         Ticket = ticket;
         Value = value;
-        Version = 1;
+        Version = version;
         FirstUnflushedSequence = sequence;
         DirtySince = now;
     }
 
-    /// <summary>The cache's record of the write, kept in progress until the database has the value.</summary>
-    public WriteTicket Ticket { get; }
+    /// <summary>The cache's record of the write, kept in progress until the database has the value (none for a backup's copy).</summary>
+    public WriteTicket? Ticket { get; }
 
     /// <summary>The newest value: older ones are coalesced away.</summary>
     public RawJson Value { get; set; }
 
-    /// <summary>Bumped by every write, so a flush knows whether the value changed while it was in flight.</summary>
+    /// <summary>
+    /// The write's version: higher for every later write of the key, across restarts too (the owner's
+    /// replication numbers it), so a flush knows whether the value changed while it was in flight.
+    /// </summary>
     public long Version { get; set; }
 
     /// <summary>Write sequence number of the oldest write whose value is not yet in the database.</summary>
@@ -36,6 +39,9 @@ internal sealed class DirtyEntry
     public long WrittenDuringFlushAt { get; set; }
 
     public bool InFlight { get; set; }
+
+    /// <summary>Forgotten while its flush was in flight (a backup flushed a newer version): the flush's outcome no longer matters.</summary>
+    public bool Forgotten { get; set; }
 
     public int Failures { get; set; }
 

@@ -3,4 +3,5 @@ using CacheNode.Protocol;
 namespace CacheNode.Strategies;
 
 /// <summary>A dirty value taken for flushing, with the version it had when taken.</summary>
-internal readonly record struct DirtySnapshot(RawJson Key, RawJson Value, long Version);
+/// <param name="DirtySince">When the oldest write this flush covers was staged (a timestamp): the flush lag counts from it.</param>
+internal readonly record struct DirtySnapshot(RawJson Key, RawJson Value, long Version, long DirtySince = 0);

@@ -1,6 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
+using CacheNode.Protocol;
 using CacheNode.Threading;
 
 namespace CacheNode.Strategies;
@@ -21,16 +22,31 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private readonly Log _log;
-    private readonly Action<WriteTicket> _onFlushed;
+    private readonly Action<DirtySnapshot, WriteTicket?> _onFlushed;
+    private readonly Func<RawJson, bool> _mayFlush;
     private readonly AsyncSignal _wake = new();
     private readonly BackgroundLoop _loop;
     private int _urgentRequests;
     private volatile bool _draining;
+    private volatile bool _stopping;
 
-    /// <param name="onFlushed">Called with a write's ticket once its key's newest value is in the database.</param>
-    public WriteBehindFlusher(DirtyBuffer buffer, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log, Action<WriteTicket> onFlushed)
+    /// <param name="onFlushed">
+    /// Called after each successful flush with what was written, and with the write's ticket when that was
+    /// the key's newest value (the entry left the buffer).
+    /// </param>
+    /// <param name="mayFlush">Whether a key may be written now; one that may not waits (an owner without custody from its backup).</param>
+    public WriteBehindFlusher(
+        DirtyBuffer buffer,
+        IKeyValueDatabase database,
+        WriteBehindOptions options,
+        TimeProvider time,
+        NodeStats stats,
+        Log log,
+        Action<DirtySnapshot, WriteTicket?> onFlushed,
+        Func<RawJson, bool>? mayFlush = null)
     {
         _onFlushed = onFlushed;
+        _mayFlush = mayFlush ?? (static _ => true);
         _buffer = buffer;
         _database = database;
         _options = options;
@@ -71,6 +87,17 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         return _buffer.Count;
     }
 
+    /// <summary>
+    /// Starts no more database writes and returns once those in flight have ended, each landed or timed out
+    /// (so none can land later), leaving the rest in the buffer.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        _stopping = true;
+        Wake();
+        await _loop.Completion;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _loop.DisposeAsync();
@@ -80,11 +107,11 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var delayTicks = (long)(_options.WriteDelay.TotalSeconds * _time.TimestampFrequency);
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && !_stopping)
         {
             var now = _time.GetTimestamp();
             var urgent = _draining || Volatile.Read(ref _urgentRequests) > 0;
-            var batch = _buffer.TakeDue(_options.BatchSize, now, delayTicks, urgent, out var nextDueAt);
+            var batch = _buffer.TakeDue(_options.BatchSize, now, delayTicks, urgent, _mayFlush, out var nextDueAt);
             if (batch.Count == 0)
             {
                 if (_draining && _buffer.Count == 0)
@@ -113,13 +140,11 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     {
         try
         {
+            // Not cancelled by a stop: a write on its way must end (land or time out) before the stop returns.
             await _database.WriteAsync(snapshot.Key, snapshot.Value, cancellationToken);
-            if (_buffer.Complete(snapshot, succeeded: true, retryAt: 0) is { } ticket)
-            {
-                _onFlushed(ticket);
-            }
-
-            _stats.FlushedEntry();
+            var (_, ticket) = _buffer.Complete(snapshot, succeeded: true, retryAt: 0);
+            _stats.FlushedEntry(_time.GetElapsedTime(snapshot.DirtySince));
+            _onFlushed(snapshot, ticket);
         }
         catch (Exception ex)
         {

@@ -2,44 +2,54 @@ using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+using CacheNode.Replication;
 
 namespace CacheNode.Strategies;
 
 /// <summary>
-/// Write-behind: a write is acked once it is in the dirty buffer (and the cache); the flusher writes it to
-/// the database later. Reads see the dirty value first, so they always return the latest acked write.
+/// Write-behind: a write is acked once it is in the dirty buffer (and the cache) and, in a cluster, on the
+/// key's backup node too; the flusher writes it to the database later. Reads see the dirty value first,
+/// so they always return the latest acked write.
 /// </summary>
-internal sealed class WriteBehindStrategy : ICacheStrategy
+internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
 {
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
     private readonly DirtyBuffer _buffer;
     private readonly WriteBehindFlusher _flusher;
+    private readonly IDirtyReplication _replication;
     private readonly KeyedAsyncLock _keyLocks = new();
     private readonly WriteBehindOptions _options;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
 
-    public WriteBehindStrategy(SingleFlightReader reader, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log)
+    public WriteBehindStrategy(SingleFlightReader reader, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log, IDirtyReplication? replication = null)
     {
         _reader = reader;
         _database = database;
         _options = options;
         _time = time;
         _stats = stats;
-        _buffer = new DirtyBuffer(options.QueueCapacity);
-        // Once the database has a key's value, its write is over: the cache may fill it again.
-        _flusher = new WriteBehindFlusher(_buffer, database, options, time, stats, log, ticket => Cache.EndWrite(ticket, WriteCompletion.Invalidate));
+        _replication = replication ?? new NoReplication();
+        _buffer = new DirtyBuffer(options.QueueCapacity, time);
+        _flusher = new WriteBehindFlusher(_buffer, database, options, time, stats, log, OnFlushed, _replication.MayFlush);
     }
 
     public string Name => "write-behind";
 
     public int QueueDepth => _buffer.Count;
 
+    /// <summary>When the oldest unflushed write was staged, or null when nothing is dirty.</summary>
+    public long? OldestDirtySince => _buffer.OldestDirtySince;
+
+    public IDirtyReplication Replication => _replication;
+
     private CacheStore Cache => _reader.Cache;
 
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default)
     {
+        RequireReady(key);
         if (_buffer.TryGet(key, out var dirty))
         {
             // The dirty value is newer than anything the database or a fill could say.
@@ -52,12 +62,14 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
 
     public async ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default)
     {
+        RequireReady(key);
         using var keyLock = await _keyLocks.AcquireAsync(key, cancellationToken);
         await StageAsync(key, value, cancellationToken);
     }
 
     public async ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default)
     {
+        RequireReady(key);
         // Compare and set must be one step per key: the key lock keeps other writes out in between.
         using var keyLock = await _keyLocks.AcquireAsync(key, cancellationToken);
         var current = _buffer.TryGet(key, out var dirty) ? ReadResult.Of(dirty) : await _reader.ReadAsync(key, cancellationToken);
@@ -85,8 +97,13 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         var through = _buffer.LastSequence;
-        using var hurry = _flusher.Hurry();
-        await _buffer.WaitFlushedThroughAsync(through, cancellationToken);
+        using (_flusher.Hurry())
+        {
+            await _buffer.WaitFlushedThroughAsync(through, cancellationToken);
+        }
+
+        // What this node holds for owners that cannot flush it themselves is its to flush too.
+        await _replication.FlushOrphansAsync(cancellationToken);
     }
 
     public async ValueTask<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken = default) =>
@@ -94,12 +111,77 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
 
     public ValueTask DisposeAsync() => _flusher.DisposeAsync();
 
+    List<DirtySnapshot> IReplicatedBuffer.DirtyEntries(Func<RawJson, bool> filter) => _buffer.Snapshot(filter);
+
+    void IReplicatedBuffer.Adopt(BackupEntry entry)
+    {
+        // Held in progress like any dirty write, so no fill brings the database's older value back.
+        var ticket = Cache.BeginWrite(entry.Key);
+        if (!_buffer.Adopt(entry.Key, entry.Value, entry.Version, _time.GetTimestamp(), ticket))
+        {
+            Cache.EndWrite(ticket, WriteCompletion.Invalidate);
+        }
+
+        Cache.Invalidate(entry.Key);
+        _flusher.Wake();
+    }
+
+    void IReplicatedBuffer.Forget(FlushedEntry flushed)
+    {
+        var (_, ticket) = _buffer.Forget(flushed.Key, flushed.Version);
+        if (ticket is { } written)
+        {
+            Cache.EndWrite(written, WriteCompletion.Invalidate);
+        }
+
+        // The database holds a value this node may never have cached: the next read fills it.
+        Cache.Invalidate(flushed.Key);
+    }
+
+    void IReplicatedBuffer.WakeFlusher() => _flusher.Wake();
+
+    private void RequireReady(RawJson key)
+    {
+        if (!_replication.IsReady(key))
+        {
+            throw NodeErrorException.Unavailable("this node restarted and is taking back its dirty entries from their backup; try again shortly");
+        }
+    }
+
+    private void OnFlushed(DirtySnapshot flushed, WriteTicket? ticket)
+    {
+        _replication.Flushed(flushed.Key, flushed.Version);
+        if (ticket is { } written)
+        {
+            // Once the database has a key's value, its write is over: the cache may fill it again.
+            Cache.EndWrite(written, WriteCompletion.Invalidate);
+        }
+    }
+
     private async ValueTask StageAsync(RawJson key, RawJson value, CancellationToken cancellationToken)
     {
+        if (_buffer.IsClosed)
+        {
+            throw NodeErrorException.Unavailable("node is shutting down");
+        }
+
+        if (!_buffer.HasRoomFor(key) && _options.Overflow == OverflowPolicy.Reject)
+        {
+            // Refused before anything was copied anywhere: a definite error.
+            _stats.RejectedWrite();
+            throw QueueFull();
+        }
+
+        var version = _replication.NextVersion();
+        // The backup holds the value before anything here changes: a read must never see a value that a
+        // crash of this node could take back. Under a full queue the copy still goes first, so it
+        // supersedes any older copy the backup might otherwise flush over the synchronous write.
+        await _replication.BackUpAsync(key, value, version, cancellationToken);
+
         // The write stays in progress in the cache until its flush lands, so no fill can install the
         // database's older value meanwhile (reads are served from the dirty buffer until then).
         var ticket = Cache.BeginWrite(key);
-        switch (_buffer.TryStage(key, value, _time.GetTimestamp(), ticket))
+        switch (_buffer.TryStage(key, value, version, _time.GetTimestamp(), ticket))
         {
             case StageResult.Staged:
                 // Drop any older cached copy now; the ticket ends when the flusher writes the value.
@@ -113,6 +195,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
                 return;
             case StageResult.Closed:
                 Cache.EndWrite(ticket, WriteCompletion.Unchanged);
+                _replication.Flushed(key, version);
                 throw NodeErrorException.Unavailable("node is shutting down");
         }
 
@@ -128,13 +211,21 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
             finally
             {
                 Cache.EndWrite(ticket, completion, value);
+                // In the database (or failed indefinitely): either way the backup's copy may go.
+                _replication.Flushed(key, version);
             }
 
             return;
         }
 
+        // The queue filled up while the copy was on its way: the backup is told to drop it, but until it
+        // hears, a crash here could still bring the write back, so the error is not a definite one.
         Cache.EndWrite(ticket, WriteCompletion.Unchanged);
+        _replication.Flushed(key, version);
         _stats.RejectedWrite();
-        throw NodeErrorException.Unavailable($"write-behind queue is full ({_options.QueueCapacity} dirty keys); try again later");
+        throw NodeErrorException.Indefinite(QueueFull().Message);
     }
+
+    private NodeErrorException QueueFull() =>
+        NodeErrorException.Unavailable($"write-behind queue is full ({_options.QueueCapacity} dirty keys); try again later");
 }

@@ -50,7 +50,23 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
             ok["type"]!.GetValue<string>().Should().Be("init_ok");
         }
 
+        foreach (var id in cluster.Ids)
+        {
+            await cluster.WaitUntilRecoveredAsync(id);
+        }
+
         return cluster;
+    }
+
+    /// <summary>Waits until <paramref name="node"/> has taken back its write-behind entries from its backups (at once for other strategies).</summary>
+    public async Task WaitUntilRecoveredAsync(string node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await RequestAsync(node, """{"type":"stats"}"""))["recovering"]!.GetValue<bool>())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"{node} should finish recovering");
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>Sends a client request (a body without msg_id) to <paramref name="node"/> and returns the reply body.</summary>

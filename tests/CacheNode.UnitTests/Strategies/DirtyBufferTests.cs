@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Protocol;
 using CacheNode.Strategies;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
@@ -7,50 +8,99 @@ namespace CacheNode.UnitTests.Strategies;
 public sealed class DirtyBufferTests
 {
     private const long Delay = 100;
+    private static readonly Func<RawJson, bool> Always = _ => true;
 
     [Fact]
     public void Key_waiting_out_a_retry_backoff_does_not_hold_back_keys_behind_it()
     {
         var buffer = new DirtyBuffer(capacity: 10);
-        buffer.TryStage(Int(1), Int(10), now: 0, Ticket(1));
-        var first = buffer.TakeDue(max: 10, now: Delay, Delay, urgent: false, out _).Single();
+        Stage(buffer, 1, 10, version: 1, now: 0);
+        var first = buffer.TakeDue(max: 10, now: Delay, Delay, urgent: false, Always, out _).Single();
         buffer.Complete(first, succeeded: false, retryAt: 1_000_000);
 
-        buffer.TryStage(Int(2), Int(20), now: Delay, Ticket(2));
-        var next = buffer.TakeDue(max: 10, now: 2 * Delay, Delay, urgent: false, out var nextDueAt);
+        Stage(buffer, 2, 20, version: 2, now: Delay);
+        var next = buffer.TakeDue(max: 10, now: 2 * Delay, Delay, urgent: false, Always, out var nextDueAt);
 
         next.Select(s => s.Key).Should().Equal(Int(2));
         nextDueAt.Should().Be(1_000_000, "key 1 is due again when its backoff ends");
-        buffer.TakeDue(max: 10, now: 1_000_000, Delay, urgent: false, out _).Select(s => s.Key).Should().Equal(Int(1));
+        buffer.TakeDue(max: 10, now: 1_000_000, Delay, urgent: false, Always, out _).Select(s => s.Key).Should().Equal(Int(1));
     }
 
     [Fact]
     public void Keys_become_due_in_the_order_they_became_dirty_and_urgent_skips_the_delay()
     {
         var buffer = new DirtyBuffer(capacity: 10);
-        buffer.TryStage(Int(1), Int(10), now: 0, Ticket(1));
-        buffer.TryStage(Int(2), Int(20), now: 50, Ticket(2));
+        Stage(buffer, 1, 10, version: 1, now: 0);
+        Stage(buffer, 2, 20, version: 2, now: 50);
 
-        buffer.TakeDue(10, now: Delay, Delay, urgent: false, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(1));
+        buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(1));
         nextDueAt.Should().Be(50 + Delay);
-        buffer.TakeDue(10, now: Delay, Delay, urgent: true, out _).Select(s => s.Key).Should().Equal(Int(2));
+        buffer.TakeDue(10, now: Delay, Delay, urgent: true, Always, out _).Select(s => s.Key).Should().Equal(Int(2));
     }
 
     [Fact]
     public void Write_during_a_flush_keeps_the_key_dirty_with_the_newer_value()
     {
         var buffer = new DirtyBuffer(capacity: 10);
-        buffer.TryStage(Int(1), Int(10), now: 0, Ticket(1));
-        var taken = buffer.TakeDue(10, now: Delay, Delay, urgent: false, out _).Single();
-        buffer.TryStage(Int(1), Int(11), now: Delay, Ticket(1)).Should().Be(StageResult.Coalesced);
+        Stage(buffer, 1, 10, version: 1, now: 0);
+        var taken = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
+        Stage(buffer, 1, 11, version: 2, now: Delay).Should().Be(StageResult.Coalesced);
 
-        buffer.Complete(taken, succeeded: true, retryAt: 0).Should().BeNull("the key is still dirty: its write is not over");
+        buffer.Complete(taken, succeeded: true, retryAt: 0).Removed.Should().BeFalse("the key is still dirty: its write is not over");
         buffer.TryGet(Int(1), out var value).Should().BeTrue();
         value.Should().Be(Int(11));
-        var second = buffer.TakeDue(10, now: 3 * Delay, Delay, urgent: false, out _).Single();
-        buffer.Complete(second, succeeded: true, retryAt: 0).Should().NotBeNull();
+        var second = buffer.TakeDue(10, now: 3 * Delay, Delay, urgent: false, Always, out _).Single();
+        second.Version.Should().Be(2);
+        buffer.Complete(second, succeeded: true, retryAt: 0).Removed.Should().BeTrue();
         buffer.Count.Should().Be(0);
     }
+
+    [Fact]
+    public void Key_that_may_not_be_flushed_yet_waits_without_holding_back_the_others_and_goes_once_allowed()
+    {
+        var buffer = new DirtyBuffer(capacity: 10);
+        Stage(buffer, 1, 10, version: 1, now: 0);
+        Stage(buffer, 2, 20, version: 2, now: 0);
+        var allowed = new HashSet<RawJson> { Int(2) };
+
+        buffer.TakeDue(10, now: Delay, Delay, urgent: false, allowed.Contains, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(2));
+        nextDueAt.Should().BeLessThan(long.MaxValue, "a parked key is looked at again");
+        buffer.TakeDue(10, now: Delay, Delay, urgent: false, allowed.Contains, out _).Should().BeEmpty();
+
+        allowed.Add(Int(1));
+        buffer.TakeDue(10, now: Delay, Delay, urgent: false, allowed.Contains, out _).Select(s => s.Key).Should().Equal(Int(1));
+    }
+
+    [Fact]
+    public void Adopted_entry_never_replaces_a_newer_version_and_joins_the_queue_when_new()
+    {
+        var buffer = new DirtyBuffer(capacity: 1);
+        Stage(buffer, 1, 10, version: 5, now: 0);
+
+        buffer.Adopt(Int(1), Int(9), version: 4, now: 0, Ticket(1)).Should().BeFalse();
+        buffer.TryGet(Int(1), out var kept).Should().BeTrue();
+        kept.Should().Be(Int(10));
+
+        buffer.Adopt(Int(2), Int(20), version: 3, now: 0, Ticket(2)).Should().BeTrue("recovered entries are taken whatever the capacity");
+        buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Select(s => (s.Key, s.Version)).Should().Equal((Int(1), 5L), (Int(2), 3L));
+    }
+
+    [Fact]
+    public void Forget_drops_an_entry_no_newer_than_the_version_flushed_elsewhere_and_its_flush_in_flight_no_longer_counts()
+    {
+        var buffer = new DirtyBuffer(capacity: 10);
+        Stage(buffer, 1, 10, version: 5, now: 0);
+        var inFlight = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
+
+        buffer.Forget(Int(1), throughVersion: 4).Removed.Should().BeFalse("version 5 is newer than what was flushed elsewhere");
+        buffer.Forget(Int(1), throughVersion: 5).Removed.Should().BeTrue();
+        buffer.Count.Should().Be(0);
+        buffer.Complete(inFlight, succeeded: false, retryAt: 0).Removed.Should().BeFalse();
+        buffer.TakeDue(10, now: 10 * Delay, Delay, urgent: true, Always, out _).Should().BeEmpty("a forgotten key is not retried");
+    }
+
+    private static StageResult Stage(DirtyBuffer buffer, long key, long value, long version, long now) =>
+        buffer.TryStage(Int(key), Int(value), version, now, Ticket(key));
 
     private static WriteTicket Ticket(long key) => new(Int(key), Epoch: 1, StartedAt: 0, Contended: false);
 }

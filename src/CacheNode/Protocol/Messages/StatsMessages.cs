@@ -37,4 +37,13 @@ internal sealed record StatsOk : OutgoingBody
     [JsonPropertyName("lease_waits")] public long LeaseWaits { get; init; }
     [JsonPropertyName("peer_messages")] public long PeerMessages { get; init; }
     [JsonPropertyName("forwarded")] public long Forwarded { get; init; }
+    [JsonPropertyName("dirty_oldest_ms")] public long DirtyOldestMs { get; init; }
+    [JsonPropertyName("flush_lag_p50_ms")] public long FlushLagP50Ms { get; init; }
+    [JsonPropertyName("flush_lag_p99_ms")] public long FlushLagP99Ms { get; init; }
+    [JsonPropertyName("backup")] public required string Backup { get; init; }
+    [JsonPropertyName("backup_entries")] public long BackupEntries { get; init; }
+    [JsonPropertyName("backup_failures")] public long BackupFailures { get; init; }
+    [JsonPropertyName("orphan_flushed")] public long OrphanFlushed { get; init; }
+    [JsonPropertyName("recovered_entries")] public long RecoveredEntries { get; init; }
+    [JsonPropertyName("recovering")] public bool Recovering { get; init; }
 }

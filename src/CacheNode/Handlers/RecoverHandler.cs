@@ -1,0 +1,20 @@
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Handlers;
+
+/// <summary>
+/// <c>recover</c> (from an owner that restarted, or that this node flushed for): hands back the copies held
+/// for it. A restarted peer has also lost the copies it held for this node, so they are sent again.
+/// </summary>
+internal sealed class RecoverHandler(NodeContext context)
+    : MessageHandler<RecoverRequest>("recover", ProtocolJsonContext.Default.RecoverRequest)
+{
+    protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, RecoverRequest request, CancellationToken cancellationToken)
+    {
+        var replication = PeerMessages.RequireReplication(context, header);
+        replication.Owner.PeerRestarted(header.Src, request.Incarnation);
+        return await replication.Shelves.RecoverAsync(header.Src, request, cancellationToken);
+    }
+}

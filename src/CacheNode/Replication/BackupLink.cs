@@ -1,0 +1,156 @@
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+
+namespace CacheNode.Replication;
+
+/// <summary>
+/// An owner's view of one peer as the backup of some of its keys: whether it has taken back what that
+/// peer held for it (recovery), until when it holds custody of those keys (may flush them), which run of
+/// the peer holds its copies, and the flushed versions the peer has yet to hear about.
+/// </summary>
+internal sealed class BackupLink
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<RawJson, long> _drops = [];
+    private long _custodyUntil;
+    private long _peerIncarnation;
+    private bool _recovered;
+    private bool _resyncNeeded;
+
+    public BackupLink(string peer)
+    {
+        Peer = peer;
+    }
+
+    public string Peer { get; }
+
+    /// <summary>Whether this owner has taken back the peer's copies since it started (or since the peer flushed them itself).</summary>
+    public bool Recovered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recovered;
+            }
+        }
+    }
+
+    /// <summary>Whether every dirty entry the peer backs up must be sent to it again (it restarted and lost them).</summary>
+    public bool ResyncNeeded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resyncNeeded;
+            }
+        }
+    }
+
+    /// <summary>Custody: this owner may write the peer's keys to the database until this timestamp.</summary>
+    public bool HoldsCustody(long now)
+    {
+        lock (_gate)
+        {
+            return _recovered && now < _custodyUntil;
+        }
+    }
+
+    /// <summary>The peer refused this owner's copies until it recovers (it flushed them itself, or knows a newer run of this node).</summary>
+    public void MustRecover()
+    {
+        lock (_gate)
+        {
+            _recovered = false;
+            _custodyUntil = 0;
+        }
+    }
+
+    public void RecoveredFrom(long peerIncarnation)
+    {
+        lock (_gate)
+        {
+            _recovered = true;
+            ObserveLocked(peerIncarnation);
+        }
+    }
+
+    /// <summary>Custody granted for a heartbeat sent at <paramref name="requestedAt"/>; replies out of order never shorten it.</summary>
+    public void Granted(long requestedAt, long heldForTicks)
+    {
+        lock (_gate)
+        {
+            if (_recovered)
+            {
+                _custodyUntil = Math.Max(_custodyUntil, requestedAt + heldForTicks);
+            }
+        }
+    }
+
+    /// <summary>Notes which run of the peer answered; a new run has lost every copy, so they are all sent again.</summary>
+    /// <returns>True when the peer restarted since this owner last heard from it.</returns>
+    public bool Observe(long peerIncarnation)
+    {
+        lock (_gate)
+        {
+            return ObserveLocked(peerIncarnation);
+        }
+    }
+
+    /// <summary>A resync sent while the peer was <paramref name="peerIncarnation"/> was acknowledged by that same run.</summary>
+    public void Resynced(long peerIncarnation)
+    {
+        lock (_gate)
+        {
+            if (_peerIncarnation == peerIncarnation)
+            {
+                _resyncNeeded = false;
+            }
+        }
+    }
+
+    /// <summary>Queues word that <paramref name="version"/> of the key is in the database (or abandoned), for the next message to the peer.</summary>
+    public void AddDrop(RawJson key, long version)
+    {
+        lock (_gate)
+        {
+            _drops[key] = Math.Max(version, _drops.GetValueOrDefault(key));
+        }
+    }
+
+    /// <summary>Takes the queued drops for a message; <see cref="ReturnDrops"/> puts them back if it fails.</summary>
+    public FlushedEntry[] TakeDrops(int max)
+    {
+        lock (_gate)
+        {
+            var taken = _drops.Take(max).Select(pair => new FlushedEntry(pair.Key, pair.Value)).ToArray();
+            foreach (var drop in taken)
+            {
+                _drops.Remove(drop.Key);
+            }
+
+            return taken;
+        }
+    }
+
+    public void ReturnDrops(FlushedEntry[] drops)
+    {
+        foreach (var drop in drops)
+        {
+            AddDrop(drop.Key, drop.Version);
+        }
+    }
+
+    private bool ObserveLocked(long peerIncarnation)
+    {
+        var restarted = _peerIncarnation != 0 && peerIncarnation > _peerIncarnation;
+        if (restarted)
+        {
+            _resyncNeeded = true;
+        }
+
+        _peerIncarnation = Math.Max(_peerIncarnation, peerIncarnation);
+        return restarted;
+    }
+}

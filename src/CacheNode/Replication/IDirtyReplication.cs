@@ -1,0 +1,38 @@
+using CacheNode.Protocol;
+
+namespace CacheNode.Replication;
+
+/// <summary>
+/// What write-behind asks of replication: a version for each write, a backup copy before the ack, and
+/// permission to flush. One node alone has no backup (<see cref="NoReplication"/>); in a cluster each
+/// key's backup is the next node in its ranking (<see cref="OwnerReplication"/>).
+/// </summary>
+internal interface IDirtyReplication
+{
+    /// <summary>Where dirty entries are copied, for <c>stats</c> and the log.</summary>
+    string BackupDescription { get; }
+
+    /// <summary>False while this node has yet to take back from the key's backup what it held before a restart (answer error 11).</summary>
+    bool IsReady(RawJson key);
+
+    /// <summary>A version above every earlier write's, including those of this node's earlier runs.</summary>
+    long NextVersion();
+
+    /// <summary>Returns once the key's backup holds the value; throws a <see cref="NodeErrorException"/> (definite only if it surely does not).</summary>
+    ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken);
+
+    /// <summary>Whether this node may write the key to the database now.</summary>
+    bool MayFlush(RawJson key);
+
+    /// <summary><paramref name="version"/> of the key is in the database (or will never be): its backup copy may go.</summary>
+    void Flushed(RawJson key, long version);
+
+    /// <summary>Returns once the dirty entries this node holds for owners that are unreachable are in the database too.</summary>
+    ValueTask FlushOrphansAsync(CancellationToken cancellationToken);
+
+    /// <summary>Backup copies this node holds for other owners.</summary>
+    int BackupEntries { get; }
+
+    /// <summary>Whether some key is still waiting for <see cref="IsReady"/>.</summary>
+    bool Recovering { get; }
+}

@@ -1,0 +1,32 @@
+using CacheNode.Protocol;
+
+namespace CacheNode.Replication;
+
+/// <summary>
+/// No backup: a single node, or nodes that each have their own embedded database. A crash loses what was
+/// not yet flushed (README says so); a clean shutdown drains it.
+/// </summary>
+internal sealed class NoReplication(string description = "none (single node)") : IDirtyReplication
+{
+    private long _version;
+
+    public string BackupDescription => description;
+
+    public int BackupEntries => 0;
+
+    public bool Recovering => false;
+
+    public bool IsReady(RawJson key) => true;
+
+    public long NextVersion() => Interlocked.Increment(ref _version);
+
+    public ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public bool MayFlush(RawJson key) => true;
+
+    public void Flushed(RawJson key, long version)
+    {
+    }
+
+    public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}

@@ -1,0 +1,264 @@
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+using CacheNode.Strategies;
+
+namespace CacheNode.Replication;
+
+/// <summary>
+/// What this node holds as the backup of one owner, and the custody it grants that owner. While the owner
+/// renews custody, only it flushes. When it stops (it crashed, or cannot reach this node), this node stops
+/// granting, waits until the last custody it granted has run out and a database timeout more (so any
+/// flush the owner sent has landed), then flushes the owner's dirty entries itself ("orphans"). The owner
+/// must recover before it is served again: that stops the orphan flushing and hands back what is left.
+/// </summary>
+internal sealed class OwnerShelf
+{
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _recovery = new(1, 1);
+    private readonly Dictionary<RawJson, ShelfEntry> _entries = [];
+    private readonly string _owner;
+    private readonly ShelfContext _context;
+    private long _knownIncarnation;
+    private long _lastGrantedAt;
+    private CustodyState _state = CustodyState.Granting;
+    private long _fenceUntil;
+    private WriteBehindFlusher? _orphanFlusher;
+
+    public OwnerShelf(string owner, ShelfContext context)
+    {
+        _owner = owner;
+        _context = context;
+        // This node cannot know what custody an earlier run of it granted: it counts the owner as granted
+        // at its start, so it never flushes anything of the owner's before that could have run out.
+        _lastGrantedAt = context.Time.GetTimestamp();
+    }
+
+    public int DirtyCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Values.Count(entry => entry.State == ShelfState.Dirty);
+            }
+        }
+    }
+
+    /// <summary>Whether this node is (or is about to be) flushing the owner's entries and has some left.</summary>
+    public bool HasOrphans
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state != CustodyState.Granting && _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
+            }
+        }
+    }
+
+    /// <summary>Takes an owner's copies and drops. Null when refused (with the reason).</summary>
+    public BackupVerdict Apply(long incarnation, BackupEntry[]? entries, FlushedEntry[]? flushed)
+    {
+        var now = _context.Time.GetTimestamp();
+        lock (_gate)
+        {
+            if (incarnation < _knownIncarnation)
+            {
+                return BackupVerdict.Refused($"{_owner} has restarted since this message was sent");
+            }
+
+            if (_state != CustodyState.Granting)
+            {
+                return BackupVerdict.Refused($"{_owner} was unreachable and this node is flushing its entries: recover first");
+            }
+
+            if (incarnation > _knownIncarnation)
+            {
+                // A new run of the owner: it may only skip recovery if there was nothing to give back.
+                if (_entries.Values.Any(entry => entry.State != ShelfState.Dropped))
+                {
+                    return BackupVerdict.Refused($"this node holds entries of an earlier run of {_owner}: recover first");
+                }
+
+                _knownIncarnation = incarnation;
+            }
+
+            foreach (var drop in flushed ?? [])
+            {
+                if (!_entries.TryGetValue(drop.Key, out var existing) || existing.Version <= drop.Version)
+                {
+                    _entries[drop.Key] = new ShelfEntry(ShelfState.Dropped, default, drop.Version, now + _context.DroppedTtlTicks);
+                }
+            }
+
+            foreach (var entry in entries ?? [])
+            {
+                // Copies may arrive out of order: only a newer version replaces what is here, and a dropped
+                // record turns away the older copies that arrive after it.
+                if (!_entries.TryGetValue(entry.Key, out var existing) || existing.Version < entry.Version)
+                {
+                    _entries[entry.Key] = new ShelfEntry(ShelfState.Dirty, entry.Value, entry.Version);
+                }
+            }
+
+            _lastGrantedAt = now;
+            return BackupVerdict.Granted;
+        }
+    }
+
+    /// <summary>
+    /// The owner takes back what this node holds: orphan flushing stops (its writes in flight end first),
+    /// and the owner gets the dirty copies and the versions flushed here.
+    /// </summary>
+    public async Task<(BackupEntry[] Entries, FlushedEntry[] Flushed)?> RecoverAsync(long incarnation, CancellationToken cancellationToken)
+    {
+        await _recovery.WaitAsync(cancellationToken);
+        try
+        {
+            WriteBehindFlusher? orphanFlusher;
+            lock (_gate)
+            {
+                if (incarnation < _knownIncarnation)
+                {
+                    return null;
+                }
+
+                _knownIncarnation = incarnation;
+                orphanFlusher = _orphanFlusher;
+                _orphanFlusher = null;
+            }
+
+            if (orphanFlusher is not null)
+            {
+                await orphanFlusher.StopAsync();
+                await orphanFlusher.DisposeAsync();
+            }
+
+            lock (_gate)
+            {
+                if (_state != CustodyState.Granting)
+                {
+                    _context.Log.Info($"{_owner} is back: this node stops flushing its entries");
+                }
+
+                _state = CustodyState.Granting;
+                // Counted as granted now, so the owner has a full lease's time to take custody again.
+                _lastGrantedAt = _context.Time.GetTimestamp();
+                var dirty = _entries.Where(pair => pair.Value.State == ShelfState.Dirty)
+                    .Select(pair => new BackupEntry(pair.Key, pair.Value.Value, pair.Value.Version))
+                    .ToArray();
+                var flushedHere = _entries.Where(pair => pair.Value.State == ShelfState.FlushedHere)
+                    .Select(pair => new FlushedEntry(pair.Key, pair.Value.Version))
+                    .ToArray();
+                return (dirty, flushedHere);
+            }
+        }
+        finally
+        {
+            _recovery.Release();
+        }
+    }
+
+    /// <summary>Forgets old drop records, and moves towards flushing the owner's entries when it stopped renewing custody.</summary>
+    public void Tick()
+    {
+        var now = _context.Time.GetTimestamp();
+        lock (_gate)
+        {
+            foreach (var expired in _entries.Where(pair => pair.Value.State == ShelfState.Dropped && pair.Value.ExpiresAt <= now).Select(pair => pair.Key).ToList())
+            {
+                _entries.Remove(expired);
+            }
+
+            var hasDirty = _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
+            switch (_state)
+            {
+                case CustodyState.Granting when hasDirty && now > _lastGrantedAt + _context.GrantedForTicks:
+                    _state = CustodyState.Fencing;
+                    _fenceUntil = _lastGrantedAt + _context.GrantedForTicks + _context.FenceTicks;
+                    _context.Log.Info($"{_owner} stopped renewing custody: its entries are flushed here unless it recovers first");
+                    break;
+                case CustodyState.Fencing when now >= _fenceUntil:
+                    _state = CustodyState.Orphaned;
+                    _orphanFlusher = StartOrphanFlusher();
+                    break;
+            }
+        }
+    }
+
+    // Under _gate.
+    private WriteBehindFlusher StartOrphanFlusher()
+    {
+        var buffer = new DirtyBuffer(int.MaxValue, _context.Time);
+        var now = _context.Time.GetTimestamp();
+        foreach (var (key, entry) in _entries.Where(pair => pair.Value.State == ShelfState.Dirty))
+        {
+            buffer.TryStage(key, entry.Value, entry.Version, now, ticket: null);
+        }
+
+        _context.Log.Warn($"{_owner} is unreachable: flushing its {buffer.Count} dirty entries from this node");
+        // No write delay: the owner is gone, nothing will coalesce.
+        var options = _context.FlushOptions with { WriteDelay = TimeSpan.Zero };
+        return new WriteBehindFlusher(buffer, _context.Database, options, _context.Time, _context.Stats, _context.Log, OrphanFlushed);
+    }
+
+    private void OrphanFlushed(DirtySnapshot snapshot, Cache.WriteTicket? ticket)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(snapshot.Key, out var entry) && entry.State == ShelfState.Dirty && entry.Version == snapshot.Version)
+            {
+                _entries[snapshot.Key] = new ShelfEntry(ShelfState.FlushedHere, default, snapshot.Version);
+                _context.Stats.OrphanFlush();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        WriteBehindFlusher? flusher;
+        lock (_gate)
+        {
+            flusher = _orphanFlusher;
+            _orphanFlusher = null;
+        }
+
+        if (flusher is not null)
+        {
+            await flusher.DisposeAsync();
+        }
+    }
+
+    private enum CustodyState
+    {
+        /// <summary>The owner flushes its own entries while it renews custody.</summary>
+        Granting,
+
+        /// <summary>No more custody for the owner; waiting until what it had, and its flushes, have run out.</summary>
+        Fencing,
+
+        /// <summary>This node flushes the owner's entries until it recovers.</summary>
+        Orphaned,
+    }
+}
+
+/// <summary>The answer to an owner's <c>backup</c>.</summary>
+internal readonly record struct BackupVerdict(bool Accepted, string? Reason)
+{
+    public static BackupVerdict Granted => new(true, null);
+
+    public static BackupVerdict Refused(string reason) => new(false, reason);
+}
+
+/// <summary>What every shelf of a node shares.</summary>
+internal sealed record ShelfContext(
+    IKeyValueDatabase Database,
+    WriteBehindOptions FlushOptions,
+    TimeProvider Time,
+    NodeStats Stats,
+    Log Log,
+    long GrantedForTicks,
+    long FenceTicks,
+    long DroppedTtlTicks);
