@@ -37,6 +37,23 @@ internal sealed record RunSummary(
     /// <summary>Slowest successful write or cas (ms).</summary>
     public double WorstWriteMs { get; init; }
 
+    /// <summary>Write-behind replication messages (backup, recover and their replies) per second of the run.</summary>
+    public double ReplicationMessagesPerSecond { get; init; }
+
+    /// <summary>Writes and cas requests lin-kv received per client write or cas (write-behind coalescing shows here).</summary>
+    public double DatabaseWritesPerWrite { get; init; }
+
+    /// <summary>The worst node's p99 flush lag (write-behind: staged to in the database), from its stats.</summary>
+    public long? FlushLagP99Ms { get; init; }
+
+    /// <summary>Keys read straight from lin-kv at the end; null when not checked (with the reason).</summary>
+    public int? KeysReadBack { get; init; }
+
+    public string? ReadBackSkipped { get; init; }
+
+    /// <summary>Keys whose database value is not the last write of the linearization.</summary>
+    public int LostWrites { get; init; }
+
     public static RunSummary Of(RunResult result)
     {
         // The workload proper; the final reads are bookkeeping, not load.
@@ -53,11 +70,17 @@ internal sealed record RunSummary(
                 },
                 StringComparer.Ordinal);
         var all = Math.Max(1, result.History.Count);
-        long hits = 0, misses = 0;
+        long hits = 0, misses = 0, flushed = 0;
+        long? flushLag = null;
         foreach (var stats in result.NodeStats.Values)
         {
             hits += stats?["hits"]?.GetValue<long>() ?? 0;
             misses += stats?["misses"]?.GetValue<long>() ?? 0;
+            flushed += stats?["flushed"]?.GetValue<long>() ?? 0;
+            if (stats?["flush_lag_p99_ms"]?.GetValue<long>() is { } lag && (stats["flushed"]?.GetValue<long>() ?? 0) > 0)
+            {
+                flushLag = Math.Max(flushLag ?? 0, lag);
+            }
         }
 
         var messages = result.Messages;
@@ -89,6 +112,12 @@ internal sealed record RunSummary(
             ForwardMessagesPerOp = (double)forwarded / all,
             Unavailable = ops.Count == 0 ? 0 : (double)ops.Count(r => r.Status == OpStatus.Info || r.ErrorCode == 11) / ops.Count,
             WorstWriteMs = okWrites.Count == 0 ? 0 : okWrites.Max(),
+            ReplicationMessagesPerSecond = Sent("backup", "backup_ok", "recover", "recover_ok") / Math.Max(0.001, result.Duration.TotalSeconds),
+            DatabaseWritesPerWrite = (double)result.DatabaseWrites / writes,
+            FlushLagP99Ms = flushed > 0 ? flushLag : null,
+            KeysReadBack = result.DatabaseReadBack is { Checked: true } readBack ? readBack.KeysRead : null,
+            ReadBackSkipped = result.DatabaseReadBack?.SkippedBecause,
+            LostWrites = result.DatabaseReadBack?.LostKeys.Count ?? 0,
         };
     }
 
@@ -109,6 +138,15 @@ internal sealed record RunSummary(
 
         yield return F($"between nodes: invalidation {InvalidationMessagesPerWrite:0.00} msgs per write, leases {LeaseMessagesPerSecond:0} msgs/s, forwarding {ForwardMessagesPerOp:0.00} msgs per op");
         yield return F($"unavailable (error 11 or indefinite) {Unavailable:P1}; slowest ok write {WorstWriteMs:0.0} ms");
+        yield return F($"database writes per client write {DatabaseWritesPerWrite:0.000}; replication {ReplicationMessagesPerSecond:0} msgs/s; flush lag p99 {(FlushLagP99Ms is { } lag ? lag + " ms" : "n/a")}");
+        if (KeysReadBack is { } keys)
+        {
+            yield return F($"lost writes {LostWrites} (every node flushed, then {keys} keys read straight from lin-kv)");
+        }
+        else if (ReadBackSkipped is { } reason)
+        {
+            yield return F($"lost writes: not checked, {reason}");
+        }
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -26,6 +26,12 @@ internal sealed record RunResult(
     /// <summary>Milliseconds client requests spent inside their node, sorted, by request type.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> NodeTimes { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 
+    /// <summary>Write and cas requests lin-kv received during the run.</summary>
+    public long DatabaseWrites { get; init; }
+
+    /// <summary>The end-of-run read of every key straight from lin-kv (lin-kv workload only).</summary>
+    public DatabaseReadBackResult? DatabaseReadBack { get; init; }
+
     /// <summary>Valid only if the history checks out and no node broke the rules.</summary>
     public bool? Valid => Failures.Count > 0 ? false : Verdict.Valid;
 }

@@ -53,6 +53,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var nemesis = new NemesisRunner(options.Nemesis, TimeSpan.FromSeconds(options.NemesisIntervalSeconds), network, nodes,
             node => InitAsync(admin, node, nodeIds, failures), new Random(random.Next()), clock);
         var stats = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+        DatabaseReadBackResult? readBack = null;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         try
         {
@@ -84,6 +85,11 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
             network.Heal();
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1000, 20 * options.LatencyMs)), cancellationToken);
             await Task.WhenAll(contexts.Select(c => workload.FinalAsync(c, cancellationToken)));
+            if (workload is LinKvWorkload)
+            {
+                readBack = await DatabaseReadBack.RunAsync(admin, nodes, linKv, history, options.KeyCount,
+                    processBase: 2_000_000 * options.Concurrency, timeout, failures, cancellationToken);
+            }
 
             foreach (var node in nodes)
             {
@@ -108,6 +114,13 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var records = history.Snapshot();
         var checkClock = Stopwatch.StartNew();
         var verdict = workload.Check(records, cancellationToken);
+        if (readBack is { Checked: true })
+        {
+            // Checked again without the direct reads: what only they make invalid is a lost write.
+            var withoutReadBack = workload.Check([.. records.Where(r => r.Node != DatabaseReadBack.ReaderName)], cancellationToken);
+            readBack = readBack with { LostKeys = [.. verdict.InvalidKeys.Except(withoutReadBack.InvalidKeys, StringComparer.Ordinal)] };
+        }
+
         checkClock.Stop();
         foreach (var rejected in network.Rejected)
         {
@@ -116,7 +129,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
 
         var warnings = network.Problems.ToList();
         return new RunResult(options, store, records, verdict, failures.All, warnings, nemesis.Events, network.Counts, stats,
-            clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpuBefore) { NodeTimes = network.Residence.ByType() };
+            clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpuBefore) { NodeTimes = network.Residence.ByType(), DatabaseReadBack = readBack, DatabaseWrites = linKv.Writes };
     }
 
     private static async Task InitAsync(Client admin, NodeHost node, IReadOnlyList<string> nodeIds, RunFailures failures)

@@ -17,6 +17,6 @@ internal static class LinKvVerdict
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{results.Count} keys checked, {invalid.Count} not linearizable, {unknown} undecided; {history.Count} operations");
         bool? valid = invalid.Count > 0 ? false : unknown > 0 ? null : true;
-        return new WorkloadVerdict(valid, summary, details);
+        return new WorkloadVerdict(valid, summary, details) { InvalidKeys = [.. invalid.Select(r => r.Key)] };
     }
 }

@@ -4,4 +4,8 @@ namespace CacheNode.Maelstrom.Workloads;
 /// <param name="Valid">True if valid, false if invalid, null if the checker could not decide (budget exhausted).</param>
 /// <param name="Summary">One line for the console.</param>
 /// <param name="Details">Explanations: for an invalid lin-kv history, a minimal non-linearizable slice per offending key.</param>
-internal sealed record WorkloadVerdict(bool? Valid, string Summary, IReadOnlyList<string> Details);
+internal sealed record WorkloadVerdict(bool? Valid, string Summary, IReadOnlyList<string> Details)
+{
+    /// <summary>The keys found not linearizable (lin-kv).</summary>
+    public IReadOnlyList<string> InvalidKeys { get; init; } = [];
+}
