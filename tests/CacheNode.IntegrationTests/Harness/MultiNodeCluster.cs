@@ -21,11 +21,14 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _pending = new();
     private readonly ConcurrentDictionary<string, int> _peerMessages = new(StringComparer.Ordinal);
     private readonly HashSet<string> _isolated = new(StringComparer.Ordinal);
+    private readonly List<NodePipes> _killed = [];
+    private readonly NodeOptions _options;
     private readonly Lock _gate = new();
     private long _nextMsgId = 1;
 
     private MultiNodeCluster(NodeOptions options, int count)
     {
+        _options = options;
         Ids = Enumerable.Range(1, count).Select(i => $"n{i}").ToArray();
         foreach (var id in Ids)
         {
@@ -77,12 +80,42 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         request["msg_id"] = msgId;
         var reply = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[msgId] = reply;
-        _nodes[node].Deliver(new JsonObject { ["src"] = "c1", ["dest"] = node, ["body"] = request }.ToJsonString());
+        PipesOf(node)!.Deliver(new JsonObject { ["src"] = "c1", ["dest"] = node, ["body"] = request }.ToJsonString());
         return await reply.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(20));
     }
 
     public async Task<long> StatAsync(string node, string counter) =>
         (await RequestAsync(node, """{"type":"stats"}"""))[counter]!.GetValue<long>();
+
+    /// <summary>
+    /// Kills <paramref name="node"/> as a crash would: from now on nothing reaches it and nothing it sends
+    /// goes anywhere, and whatever it held in memory is gone with it.
+    /// </summary>
+    public void Kill(string node)
+    {
+        lock (_gate)
+        {
+            _killed.Add(_nodes[node]);
+            _nodes[node] = NodePipes.Dead;
+        }
+    }
+
+    /// <summary>Starts a new run of a killed node and sends it <c>init</c>, as Maelstrom does.</summary>
+    public async Task RestartAsync(string node, bool waitForRecovery = true)
+    {
+        lock (_gate)
+        {
+            _nodes[node] = new NodePipes(node, _options, this);
+        }
+
+        var ids = string.Join(',', Ids.Select(id => $"\"{id}\""));
+        var ok = await RequestAsync(node, $$"""{"type":"init","node_id":"{{node}}","node_ids":[{{ids}}]}""");
+        ok["type"]!.GetValue<string>().Should().Be("init_ok");
+        if (waitForRecovery)
+        {
+            await WaitUntilRecoveredAsync(node);
+        }
+    }
 
     /// <summary>Cuts every link between <paramref name="node"/> and the other nodes (the service stays reachable).</summary>
     public void Isolate(string node)
@@ -109,12 +142,26 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes.Values)
+        foreach (var node in _nodes.Values.Where(node => node != NodePipes.Dead))
         {
             await node.StopAsync();
         }
 
+        // Killed runs are cut off: they stop in the background without holding up the test.
+        foreach (var killed in _killed)
+        {
+            _ = killed.StopAsync();
+        }
+
         Violations.Should().BeEmpty();
+    }
+
+    private NodePipes? PipesOf(string node)
+    {
+        lock (_gate)
+        {
+            return _nodes.GetValueOrDefault(node);
+        }
     }
 
     private bool IsCut(string a, string b)
@@ -125,8 +172,17 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         }
     }
 
-    private async Task RouteAsync(string from, string line)
+    private async Task RouteAsync(NodePipes sender, string from, string line)
     {
+        lock (_gate)
+        {
+            if (_nodes[from] != sender)
+            {
+                // A killed run: what it sends goes nowhere.
+                return;
+            }
+        }
+
         var message = JsonNode.Parse(line)!.AsObject();
         if (message["src"]?.GetValue<string>() != from)
         {
@@ -145,13 +201,13 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
                     await hook(from, type);
                 }
 
-                _nodes[from].Deliver(reply);
+                PipesOf(from)?.Deliver(reply);
             }
 
             return;
         }
 
-        if (_nodes.TryGetValue(dest, out var peer))
+        if (PipesOf(dest) is { } peer)
         {
             if (!IsCut(from, dest))
             {
@@ -177,6 +233,16 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         private readonly Task _inputPump;
         private readonly Task _outputPump;
 
+        private NodePipes()
+        {
+            _run = Task.FromResult(0);
+            _inputPump = Task.CompletedTask;
+            _outputPump = Task.CompletedTask;
+        }
+
+        /// <summary>Stands for a killed node: deliveries to it vanish.</summary>
+        public static NodePipes Dead { get; } = new();
+
         public NodePipes(string id, NodeOptions options, MultiNodeCluster cluster)
         {
             var node = new Node(options, _input.Reader.AsStream(), _output.Writer.AsStream(), Log.Silent, TimeProvider.System);
@@ -196,7 +262,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
                 while (await reader.ReadLineAsync() is { } line)
                 {
                     // Each message is routed on its own, so a held-back reply holds back nothing else.
-                    _ = cluster.RouteAsync(id, line);
+                    _ = cluster.RouteAsync(this, id, line);
                 }
             });
         }

@@ -1,0 +1,154 @@
+using CacheNode.Cluster;
+using CacheNode.Configuration;
+using CacheNode.Database;
+using CacheNode.IntegrationTests.Harness;
+using CacheNode.Protocol;
+using CacheNode.Strategies;
+using static CacheNode.IntegrationTests.Cluster.InvalidationTests;
+
+namespace CacheNode.IntegrationTests.Cluster;
+
+/// <summary>
+/// Write-behind's promise under crashes: an acked write is on its owner and on the key's backup, a
+/// restarted owner takes its dirty entries back before serving, and an owner that stays down has them
+/// flushed by its backup. Real nodes, a real (fake) lin-kv, crashes that lose the node's memory.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WriteBehindDurabilityTests
+{
+    private static readonly NodeOptions Options = new()
+    {
+        Strategy = StrategyKind.WriteBehind,
+        Database = DatabaseKind.LinKv,
+        DbTimeoutMs = 300,
+        // Nothing is flushed unless a test asks: what the database holds is what recovery or a backup put there.
+        WriteDelayMs = 600_000,
+        ForwardTimeoutMs = 300,
+        PeerTimeoutMs = 100,
+        LeaseMs = 400,
+    };
+
+    [Fact]
+    public async Task Write_is_acked_only_once_its_backup_holds_it_and_the_backup_lets_go_after_the_flush()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(Options);
+        var (owner, backup) = OwnerAndBackup(cluster, 4);
+
+        await WriteAsync(cluster, owner, 4, 40);
+        (await cluster.StatAsync(backup, "backup_entries")).Should().Be(1, "the ack waited for the backup's copy");
+
+        (await cluster.RequestAsync(owner, """{"type":"flush"}"""))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        cluster.Service.ValueOf("4").Should().Be("40");
+        await Eventually(async () => await cluster.StatAsync(backup, "backup_entries") == 0, "the owner reports the flush with its next heartbeat");
+    }
+
+    [Fact]
+    public async Task Owner_cut_off_from_the_backup_does_not_ack_and_the_write_never_shows()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(Options);
+        var (owner, _) = OwnerAndBackup(cluster, 4);
+        await WriteAsync(cluster, owner, 4, 40);
+
+        cluster.Isolate(owner);
+        var write = await cluster.RequestAsync(owner, """{"type":"write","key":4,"value":41}""");
+
+        write["code"]!.GetValue<int>().Should().Be(0, "the copy may have reached the backup: indefinite");
+        (await ReadAsync(cluster, owner, 4)).Should().Be(40, "a write its backup does not hold is not served");
+        (await cluster.StatAsync(owner, "backup_failures")).Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Killed_owner_comes_back_with_every_acked_write_and_flushes_them()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(Options);
+        var owner = cluster.Ids[0];
+        var keys = KeysOwnedBy(cluster, owner, 6);
+        foreach (var key in keys)
+        {
+            await WriteAsync(cluster, cluster.Ids[1], key, key * 10);
+        }
+
+        cluster.Kill(owner);
+        keys.Should().OnlyContain(key => cluster.Service.ValueOf(Key(key)) == null, "nothing was flushed before the crash");
+
+        await cluster.RestartAsync(owner);
+
+        foreach (var key in keys)
+        {
+            (await ReadAsync(cluster, cluster.Ids[2], key)).Should().Be(key * 10);
+        }
+
+        (await cluster.StatAsync(owner, "recovered_entries")).Should().Be(keys.Count);
+        (await cluster.RequestAsync(owner, """{"type":"flush"}""", TimeSpan.FromSeconds(10)))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        keys.Should().OnlyContain(key => cluster.Service.ValueOf(Key(key)) == (key * 10).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Owner_that_stays_down_has_its_entries_flushed_by_the_backup_and_gets_them_as_flushed_when_back()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(Options);
+        var owner = cluster.Ids[0];
+        var keys = KeysOwnedBy(cluster, owner, 4);
+        foreach (var key in keys)
+        {
+            await WriteAsync(cluster, owner, key, key + 100);
+        }
+
+        cluster.Kill(owner);
+        await Eventually(
+            () => Task.FromResult(keys.All(key => cluster.Service.ValueOf(Key(key)) == (key + 100).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            "the backups flush the orphans once the owner's custody and a database timeout have run out");
+
+        await cluster.RestartAsync(owner);
+        foreach (var key in keys)
+        {
+            (await ReadAsync(cluster, owner, key)).Should().Be(key + 100);
+        }
+
+        // Writing again after all that: the new value wins everywhere.
+        await WriteAsync(cluster, owner, keys[0], 7);
+        (await cluster.RequestAsync(owner, """{"type":"flush"}""", TimeSpan.FromSeconds(10)))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        cluster.Service.ValueOf(Key(keys[0])).Should().Be("7");
+    }
+
+    [Fact]
+    public async Task Restarted_backup_gets_every_dirty_copy_again()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(Options);
+        var (owner, backup) = OwnerAndBackup(cluster, 4);
+        await WriteAsync(cluster, owner, 4, 40);
+
+        cluster.Kill(backup);
+        await cluster.RestartAsync(backup);
+
+        await Eventually(async () => await cluster.StatAsync(backup, "backup_entries") == 1, "the owner copies its entries to the new run of its backup");
+        // And now the owner may crash without losing the write.
+        cluster.Kill(owner);
+        await cluster.RestartAsync(owner);
+        (await ReadAsync(cluster, owner, 4)).Should().Be(40);
+    }
+
+    private static (string Owner, string Backup) OwnerAndBackup(MultiNodeCluster cluster, int key)
+    {
+        var ranking = new KeyOwnership(cluster.Ids).Rank(RawJson.FromInt(key));
+        return (ranking[0], ranking[1]);
+    }
+
+    private static List<int> KeysOwnedBy(MultiNodeCluster cluster, string owner, int count)
+    {
+        var ownership = new KeyOwnership(cluster.Ids);
+        return Enumerable.Range(0, 1000).Where(key => ownership.OwnerOf(RawJson.FromInt(key)) == owner).Take(count).ToList();
+    }
+
+    private static string Key(int key) => key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task Eventually(Func<Task<bool>> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, because);
+            await Task.Delay(20);
+        }
+    }
+}

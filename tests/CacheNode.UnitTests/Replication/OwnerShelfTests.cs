@@ -1,0 +1,131 @@
+using CacheNode.Diagnostics;
+using CacheNode.Protocol.Messages;
+using CacheNode.Replication;
+using CacheNode.Strategies;
+using CacheNode.UnitTests.TestDoubles;
+using static CacheNode.UnitTests.TestDoubles.Keys;
+
+namespace CacheNode.UnitTests.Replication;
+
+/// <summary>The backup's side: which copies it keeps, when it may flush an owner's entries itself, and what recovery hands back.</summary>
+public sealed class OwnerShelfTests
+{
+    private const long Run = 1_000;
+    private static readonly TimeSpan GrantedFor = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Fence = TimeSpan.FromMilliseconds(300);
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly ControllableDatabase _database = new();
+    private readonly NodeStats _stats = new();
+
+    [Fact]
+    public void Older_copy_never_replaces_a_newer_one_and_a_late_copy_after_its_drop_is_turned_away()
+    {
+        var shelf = NewShelf();
+        shelf.Apply(Run, [Entry(1, 10, version: 5)], null).Accepted.Should().BeTrue();
+        shelf.Apply(Run, [Entry(1, 9, version: 4)], null);
+        shelf.DirtyCount.Should().Be(1);
+
+        shelf.Apply(Run, null, [new FlushedEntry(Int(1), 5)]);
+        shelf.DirtyCount.Should().Be(0, "the owner flushed version 5");
+
+        // A copy of version 5 (or older) that was on its way all along arrives after the drop.
+        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        shelf.DirtyCount.Should().Be(0, "the drop record turns it away");
+        shelf.Apply(Run, [Entry(1, 11, version: 6)], null);
+        shelf.DirtyCount.Should().Be(1, "a newer write is a real one");
+    }
+
+    [Fact]
+    public void Refuses_an_earlier_run_of_the_owner_and_a_new_run_that_has_not_recovered_what_is_held()
+    {
+        var shelf = NewShelf();
+        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+
+        shelf.Apply(Run + 1, null, null).Accepted.Should().BeFalse("the new run must take back version 5 first");
+        shelf.Apply(Run - 1, null, null).Accepted.Should().BeFalse("an earlier run is over");
+    }
+
+    [Fact]
+    public async Task Flushes_an_owners_entries_itself_only_after_its_custody_and_a_database_timeout_have_run_out()
+    {
+        var shelf = NewShelf();
+        shelf.Apply(Run, [Entry(1, 10, version: 5), Entry(2, 20, version: 6)], null);
+
+        _time.Advance(GrantedFor - TimeSpan.FromMilliseconds(1));
+        shelf.Tick();
+        shelf.HasOrphans.Should().BeFalse("the owner may still hold custody");
+
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        shelf.Tick();
+        shelf.HasOrphans.Should().BeTrue("the owner stopped renewing");
+        _time.Advance(Fence - TimeSpan.FromMilliseconds(2));
+        shelf.Tick();
+        await Task.Delay(50);
+        _database.Writes.Should().Be(0, "a flush the owner sent before its custody ended may still be landing");
+
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        shelf.Tick();
+        await WaitUntil(() => !shelf.HasOrphans);
+        (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(10));
+        (await _database.Store.ReadAsync(Int(2))).Value.Should().Be(Int(20));
+        _stats.OrphanFlushed.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Recovery_stops_orphan_flushing_and_hands_back_the_copies_left_and_the_versions_flushed_here()
+    {
+        var shelf = NewShelf();
+        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        _time.Advance(GrantedFor + Fence + TimeSpan.FromMilliseconds(10));
+        shelf.Tick();
+        shelf.Tick();
+        await WaitUntil(() => !shelf.HasOrphans);
+
+        var recovered = await shelf.RecoverAsync(Run + 1, CancellationToken.None);
+
+        recovered.Should().NotBeNull();
+        recovered!.Value.Entries.Should().BeEmpty();
+        recovered.Value.Flushed.Should().Equal(new FlushedEntry(Int(1), 5));
+        shelf.Apply(Run + 1, [Entry(2, 20, version: 7)], null).Accepted.Should().BeTrue("the owner recovered and holds custody again");
+        (await shelf.RecoverAsync(Run, CancellationToken.None)).Should().BeNull("that run is over");
+    }
+
+    [Fact]
+    public void Heartbeats_keep_custody_and_no_flushing_starts()
+    {
+        var shelf = NewShelf();
+        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        for (var i = 0; i < 20; i++)
+        {
+            _time.Advance(GrantedFor / 4);
+            shelf.Apply(Run, null, null);
+            shelf.Tick();
+        }
+
+        shelf.HasOrphans.Should().BeFalse();
+        _database.Writes.Should().Be(0);
+    }
+
+    private OwnerShelf NewShelf() => new("n2", new ShelfContext(
+        _database,
+        WriteBehindOptions.Default,
+        _time,
+        _stats,
+        Log.Silent,
+        GrantedForTicks: GrantedFor.Ticks,
+        FenceTicks: Fence.Ticks,
+        DroppedTtlTicks: TimeSpan.FromSeconds(30).Ticks));
+
+    private static BackupEntry Entry(long key, long value, long version) => new(Int(key), Int(value), version);
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline);
+            await Task.Delay(5);
+        }
+    }
+}
