@@ -49,6 +49,21 @@ internal static class DatabaseReadBack
         return new DatabaseReadBackResult(true, keyCount, null);
     }
 
+    /// <summary>
+    /// The keys that <paramref name="verdict"/> (of the whole history) finds invalid but a check without the
+    /// direct database reads does not: the database does not hold what the clients were told.
+    /// </summary>
+    public static IReadOnlyList<string> LostKeys(IWorkload workload, IReadOnlyList<OpRecord> history, WorkloadVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (verdict.InvalidKeys.Count == 0)
+        {
+            return [];
+        }
+
+        var withoutReadBack = workload.Check([.. history.Where(r => r.Node != ReaderName)], cancellationToken);
+        return [.. verdict.InvalidKeys.Except(withoutReadBack.InvalidKeys, StringComparer.Ordinal)];
+    }
+
     // Retried until the budget runs out: a node that was just restarted answers 11 while it recovers.
     private static async Task<string?> FlushAsync(Client admin, string node, TimeSpan timeout, CancellationToken cancellationToken)
     {

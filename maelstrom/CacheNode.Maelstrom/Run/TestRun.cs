@@ -116,9 +116,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var verdict = workload.Check(records, cancellationToken);
         if (readBack is { Checked: true })
         {
-            // Checked again without the direct reads: what only they make invalid is a lost write.
-            var withoutReadBack = workload.Check([.. records.Where(r => r.Node != DatabaseReadBack.ReaderName)], cancellationToken);
-            readBack = readBack with { LostKeys = [.. verdict.InvalidKeys.Except(withoutReadBack.InvalidKeys, StringComparer.Ordinal)] };
+            readBack = readBack with { LostKeys = DatabaseReadBack.LostKeys(workload, records, verdict, cancellationToken) };
         }
 
         checkClock.Stop();

@@ -16,6 +16,8 @@ internal sealed record NodeOptions
     public int PeerTimeoutMs { get; init; } = 100;
     public int ForwardTimeoutMs { get; init; } = 500;
     public bool UnsafeNoInvalidation { get; init; }
+
+    public bool UnsafeNoBackup { get; init; }
     public int MaxEntries { get; init; } = 100_000;
     public double EarlyRefreshBeta { get; init; } = 1.0;
     public LogLevel LogLevel { get; init; } = LogLevel.Info;

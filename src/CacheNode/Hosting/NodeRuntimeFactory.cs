@@ -45,15 +45,20 @@ internal static class NodeRuntimeFactory
         var writeBehindOptions = new WriteBehindOptions(TimeSpan.FromMilliseconds(options.WriteDelayMs), options.BatchSize, options.QueueCapacity, options.Overflow);
         // Dirty entries are copied to a backup only where another node could flush them: a shared database.
         // A node's embedded store dies with it anyway.
-        var replication = clustered && options.Strategy == StrategyKind.WriteBehind && database.Name != "local"
+        var replication = clustered && options.Strategy == StrategyKind.WriteBehind && database.Name != "local" && !options.UnsafeNoBackup
             ? CreateReplication(context, membership, database, writeBehindOptions)
             : null;
+        if (clustered && options.Strategy == StrategyKind.WriteBehind && options.UnsafeNoBackup)
+        {
+            // Said loudly: this exists only to prove the tests can catch what it breaks.
+            context.Log.Warn("UNSAFE: write-behind keeps no backup copies (CACHENODE_UNSAFE_NO_BACKUP); a crashed node loses its acked, unflushed writes");
+        }
 
         ICacheStrategy strategy = options.Strategy switch
         {
             StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator),
             StrategyKind.WriteBehind => new WriteBehindStrategy(reader, database, writeBehindOptions, context.Time, context.Stats, context.Log,
-                replication?.Owner ?? (IDirtyReplication)new NoReplication(clustered ? "none (each node has its own database)" : "none (single node)")),
+                replication?.Owner ?? (IDirtyReplication)new NoReplication(!clustered ? "none (single node)" : options.UnsafeNoBackup ? "none (UNSAFE: switched off)" : "none (each node has its own database)")),
             StrategyKind.Proxy => new ProxyStrategy(database),
             _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator),
         };

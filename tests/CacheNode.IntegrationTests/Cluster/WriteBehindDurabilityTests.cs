@@ -84,6 +84,23 @@ public sealed class WriteBehindDurabilityTests
     }
 
     [Fact]
+    public async Task Control_without_backups_a_killed_owner_loses_its_acked_writes()
+    {
+        // The same crash as above with the (testing-only) switch that keeps dirty entries on the owner
+        // alone: this is what the backups prevent, and what the tests above would catch.
+        await using var cluster = await MultiNodeCluster.StartAsync(Options with { UnsafeNoBackup = true });
+        var owner = cluster.Ids[0];
+        var key = KeysOwnedBy(cluster, owner, 1)[0];
+        await WriteAsync(cluster, cluster.Ids[1], key, 55);
+
+        cluster.Kill(owner);
+        await cluster.RestartAsync(owner);
+
+        var read = await cluster.RequestAsync(cluster.Ids[2], $$"""{"type":"read","key":{{key}}}""");
+        read["code"]?.GetValue<int>().Should().Be(20, "the acked write died with its owner");
+    }
+
+    [Fact]
     public async Task Owner_that_stays_down_has_its_entries_flushed_by_the_backup_and_gets_them_as_flushed_when_back()
     {
         await using var cluster = await MultiNodeCluster.StartAsync(Options);
