@@ -4,13 +4,13 @@ using CacheNode.Maelstrom.Report;
 using CacheNode.Maelstrom.Run;
 
 // A local, Maelstrom-compatible test runner: `test -w lin-kv --bin PATH --node-count 3 ...`.
-// `compare DIR...` prints a Markdown table of finished runs.
+// `compare DIR...` prints a Markdown table of finished runs; `compare --writes DIR...` their write side.
 // Exit code: 0 valid, 1 invalid or unknown, 2 bad usage.
 if (args is ["compare", .. var runs])
 {
     try
     {
-        Console.Write(ComparisonTable.Build(runs));
+        Console.Write(runs is ["--writes", .. var writeRuns] ? ComparisonTable.BuildWrites(writeRuns) : ComparisonTable.Build(runs));
         return 0;
     }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException)

@@ -25,13 +25,40 @@ internal static class ComparisonTable
         return text.ToString();
     }
 
-    private static string Row(JsonObject r)
+    /// <summary>`compare --writes DIR...`: the write side (latency, database writes, flush lag, durability).</summary>
+    public static string BuildWrites(IEnumerable<string> runDirectories)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| run | verdict | ok writes/s | write p50 | write p99 | write p50 (in node) | db writes/write | flush lag p99 | lost writes | replication msgs/s | unavailable |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var directory in runDirectories)
+        {
+            var r = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject();
+            var options = r["options"]!.AsObject();
+            var seconds = options["time_limit_s"]!.GetValue<double>();
+            var latency = r["latency_ms"]!.AsObject();
+            var writes = (latency["write"]?["count"]?.GetValue<int>() ?? 0) + (latency["cas"]?["count"]?.GetValue<int>() ?? 0);
+            string Ms(string group, string quantile) => r[group]?["write"]?[quantile]?.GetValue<double>() is { } v ? F($"{v:0.00} ms") : "–";
+            text.AppendLine(F($"| {Label(r)} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {writes / seconds:0} | {Ms("latency_ms", "p50")} | {Ms("latency_ms", "p99")} | {Ms("node_time_ms", "p50")} | {r["db_writes_per_write"]?.GetValue<double>() ?? 0:0.000} | {(r["flush_lag_p99_ms"]?.GetValue<long>() is { } lag ? F($"{lag} ms") : "–")} | {(r["lost_writes"]?.GetValue<int>() is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : "not checked")} | {r["replication_per_s"]?.GetValue<double>() ?? 0:0} | {r["unavailable"]!.GetValue<double>():P1} |"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Label(JsonObject r)
     {
         var options = r["options"]!.AsObject();
         var env = options["node_env"]!.AsObject();
         var name = env["CACHENODE_STRATEGY"]?.GetValue<string>() ?? "write-through";
         var nemesis = options["nemesis"]!.GetValue<string>();
-        var label = $"{name}, {options["node_count"]} nodes{(nemesis.Length > 0 ? ", " + nemesis : string.Empty)}";
+        var delay = env["CACHENODE_WRITE_DELAY_MS"]?.GetValue<string>() is { } d && name == "write-behind" ? $", write_delay {d} ms" : string.Empty;
+        return $"{name}, {options["node_count"]} nodes{delay}{(nemesis.Length > 0 ? ", " + nemesis : string.Empty)}";
+    }
+
+    private static string Row(JsonObject r)
+    {
+        var options = r["options"]!.AsObject();
+        var label = Label(r);
         var ops = r["ops"]!.GetValue<int>();
         var seconds = options["time_limit_s"]!.GetValue<double>();
         var between = r["between_nodes"]!.AsObject();
