@@ -70,9 +70,14 @@ internal sealed class MaelstromKvDatabase : IKeyValueDatabase
     /// Sends a request that may change state and expects a plain <c>*_ok</c>: no answer is an indefinite
     /// error, an error reply keeps its code.
     /// </summary>
-    public async ValueTask SendAsync(OutgoingBody request, CancellationToken cancellationToken = default)
+    public async ValueTask SendAsync(OutgoingBody request, CancellationToken cancellationToken = default) =>
+        await SendAsync(request, _timeout, cancellationToken);
+
+    /// <inheritdoc cref="SendAsync(OutgoingBody, CancellationToken)"/>
+    /// <param name="timeout">This request's own timeout, for one that may take longer than the usual round trip.</param>
+    public async ValueTask SendAsync(OutgoingBody request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var reply = await CallOrIndefiniteAsync(request, cancellationToken);
+        var reply = await CallOrIndefiniteAsync(request, timeout, cancellationToken);
         if (reply.IsError)
         {
             throw ServiceError(reply.BindError(), request.Type);
@@ -82,7 +87,7 @@ internal sealed class MaelstromKvDatabase : IKeyValueDatabase
     public async ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default)
     {
         var request = new CasRequest { Key = key, From = from, To = to, CreateIfNotExists = createIfNotExists };
-        var reply = await CallOrIndefiniteAsync(request, cancellationToken);
+        var reply = await CallOrIndefiniteAsync(request, _timeout, cancellationToken);
         if (!reply.IsError)
         {
             return CasResult.Ok;
@@ -97,11 +102,11 @@ internal sealed class MaelstromKvDatabase : IKeyValueDatabase
         };
     }
 
-    private async Task<RpcReply> CallOrIndefiniteAsync(OutgoingBody request, CancellationToken cancellationToken)
+    private async Task<RpcReply> CallOrIndefiniteAsync(OutgoingBody request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return await _rpc.CallAsync(Name, request, _timeout, cancellationToken);
+            return await _rpc.CallAsync(Name, request, timeout, cancellationToken);
         }
         catch (RpcTimeoutException ex)
         {

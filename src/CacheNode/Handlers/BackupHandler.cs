@@ -8,6 +8,9 @@ namespace CacheNode.Handlers;
 internal sealed class BackupHandler(NodeContext context)
     : MessageHandler<BackupRequest>("backup", ProtocolJsonContext.Default.BackupRequest)
 {
+    // Custody and recovery must go on while this node drains: its peers' flushes (and its own) need them.
+    public override bool ServedWhileStopping => true;
+
     protected override ValueTask<OutgoingBody> HandleAsync(MessageHeader header, BackupRequest request, CancellationToken cancellationToken)
     {
         var replication = PeerMessages.RequireReplication(context, header);

@@ -13,6 +13,12 @@ internal interface IMessageHandler
     bool RequiresInit { get; }
 
     /// <summary>
+    /// Whether the node still answers it while draining for shutdown (others get error 11): peers'
+    /// replication messages, which a draining node's own flushes depend on.
+    /// </summary>
+    bool ServedWhileStopping { get; }
+
+    /// <summary>
     /// The error to answer with if the operation outlasts <c>request_timeout_ms</c> (it goes on in the
     /// background); null for operations that may take as long as they need.
     /// </summary>

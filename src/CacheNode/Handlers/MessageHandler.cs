@@ -21,6 +21,8 @@ internal abstract class MessageHandler<TRequest> : IMessageHandler
 
     public virtual bool RequiresInit => true;
 
+    public virtual bool ServedWhileStopping => false;
+
     public virtual ErrorCode? DeadlineError => null;
 
     public virtual void OnReplied()

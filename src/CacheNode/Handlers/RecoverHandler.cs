@@ -11,6 +11,9 @@ namespace CacheNode.Handlers;
 internal sealed class RecoverHandler(NodeContext context)
     : MessageHandler<RecoverRequest>("recover", ProtocolJsonContext.Default.RecoverRequest)
 {
+    // Custody and recovery must go on while this node drains: its peers' flushes (and its own) need them.
+    public override bool ServedWhileStopping => true;
+
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, RecoverRequest request, CancellationToken cancellationToken)
     {
         var replication = PeerMessages.RequireReplication(context, header);

@@ -181,7 +181,7 @@ internal sealed class Node
             return;
         }
 
-        if (_stopping)
+        if (_stopping && !handler.ServedWhileStopping)
         {
             Reply(header, Error(ErrorCode.TemporarilyUnavailable, "node is shutting down"));
             return;

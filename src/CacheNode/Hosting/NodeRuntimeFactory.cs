@@ -70,7 +70,10 @@ internal static class NodeRuntimeFactory
 
         if (clustered && options.Strategy == StrategyKind.WriteBehind)
         {
-            strategy = new OwnerForwardingStrategy(strategy, membership, context.Rpc, TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), context.Stats, context.Log);
+            // A peer's flush may wait out a restart fence or a backup's orphan fence (about a lease and a
+            // database timeout) before its own database writes.
+            var flushTimeout = TimeSpan.FromMilliseconds(options.ForwardTimeoutMs + options.LeaseMs + (2 * options.DbTimeoutMs));
+            strategy = new OwnerForwardingStrategy(strategy, membership, context.Rpc, TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), flushTimeout, context.Stats, context.Log);
         }
 
         context.Log.Info($"{nodeId}: {strategy.Name} over {database.Name}, cluster of {nodeIds.Count}");

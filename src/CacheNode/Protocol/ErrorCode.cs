@@ -16,4 +16,10 @@ internal enum ErrorCode
     KeyAlreadyExists = 21,
     PreconditionFailed = 22,
     TxnConflict = 30,
+
+    /// <summary>
+    /// Between nodes only (write-behind replication): the backup refuses an owner's copies until the
+    /// owner has recovered what it holds. A custom code (Maelstrom reserves 1000 and up for those).
+    /// </summary>
+    RecoverFirst = 1100,
 }

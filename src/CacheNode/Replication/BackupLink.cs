@@ -12,6 +12,7 @@ internal sealed class BackupLink
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<RawJson, long> _drops = [];
+    private readonly HashSet<RawJson> _recopies = [];
     private long _custodyUntil;
     private long _peerIncarnation;
     private bool _recovered;
@@ -44,6 +45,18 @@ internal sealed class BackupLink
             lock (_gate)
             {
                 return _resyncNeeded;
+            }
+        }
+    }
+
+    /// <summary>The run of the peer this owner last heard from (0: none yet).</summary>
+    public long PeerIncarnation
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peerIncarnation;
             }
         }
     }
@@ -139,6 +152,49 @@ internal sealed class BackupLink
         foreach (var drop in drops)
         {
             AddDrop(drop.Key, drop.Version);
+        }
+    }
+
+    /// <summary>
+    /// Forgets a queued drop of the key at <paramref name="version"/> or above: the peer's copy of that
+    /// version is this owner's dirty entry again (recovery took it back), so it must stay.
+    /// </summary>
+    public void CancelDrop(RawJson key, long version)
+    {
+        lock (_gate)
+        {
+            if (_drops.TryGetValue(key, out var queued) && queued >= version)
+            {
+                _drops.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>The key's dirty entry must be copied to the peer again (under a new version) with the next heartbeat.</summary>
+    public void Recopy(RawJson key)
+    {
+        lock (_gate)
+        {
+            _recopies.Add(key);
+        }
+    }
+
+    /// <summary>Takes the keys to copy again; <see cref="ReturnRecopies"/> puts them back if the message fails.</summary>
+    public RawJson[] TakeRecopies()
+    {
+        lock (_gate)
+        {
+            var taken = _recopies.ToArray();
+            _recopies.Clear();
+            return taken;
+        }
+    }
+
+    public void ReturnRecopies(IEnumerable<RawJson> keys)
+    {
+        lock (_gate)
+        {
+            _recopies.UnionWith(keys);
         }
     }
 

@@ -14,7 +14,7 @@ internal sealed class BackupShelves : IAsyncDisposable
     {
         Incarnation = incarnation;
         _time = context.Time;
-        _shelves = peers.ToDictionary(peer => peer, peer => new OwnerShelf(peer, context), StringComparer.Ordinal);
+        _shelves = peers.ToDictionary(peer => peer, peer => new OwnerShelf(peer, incarnation, context), StringComparer.Ordinal);
     }
 
     /// <summary>This run of the node, sent in every reply so owners notice a restart.</summary>
@@ -24,10 +24,10 @@ internal sealed class BackupShelves : IAsyncDisposable
 
     public BackupOk Apply(string owner, BackupRequest request)
     {
-        var verdict = Shelf(owner).Apply(request.Incarnation, request.Entries, request.Flushed);
+        var verdict = Shelf(owner).Apply(request.Incarnation, request.BackupIncarnation, request.Entries, request.Flushed);
         return verdict.Accepted
-            ? new BackupOk { Incarnation = request.Incarnation, BackupIncarnation = Incarnation, Custody = true }
-            : throw Protocol.NodeErrorException.Unavailable(verdict.Reason ?? "refused");
+            ? new BackupOk { Incarnation = request.Incarnation, BackupIncarnation = Incarnation, Custody = verdict.Custody, Stored = verdict.Stored }
+            : throw new Protocol.NodeErrorException(verdict.Code, verdict.Reason ?? "refused");
     }
 
     public async Task<RecoverOk> RecoverAsync(string owner, RecoverRequest request, CancellationToken cancellationToken)

@@ -27,6 +27,13 @@ internal interface IDirtyReplication
     /// <summary><paramref name="version"/> of the key is in the database (or will never be): its backup copy may go.</summary>
     void Flushed(RawJson key, long version);
 
+    /// <summary>
+    /// <paramref name="version"/> of the key was copied to the backup but will not be staged here (the
+    /// write failed or went straight to the database). The backup must not keep it as the key's newest
+    /// copy, nor lose the copy of an older dirty value because of it.
+    /// </summary>
+    void Abandoned(RawJson key, long version);
+
     /// <summary>Returns once the dirty entries this node holds for owners that are unreachable are in the database too.</summary>
     ValueTask FlushOrphansAsync(CancellationToken cancellationToken);
 

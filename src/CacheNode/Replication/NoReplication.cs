@@ -28,5 +28,9 @@ internal sealed class NoReplication(string description = "none (single node)") :
     {
     }
 
+    public void Abandoned(RawJson key, long version)
+    {
+    }
+
     public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -19,6 +19,9 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 {
     private const int MaxEntriesPerMessage = 512;
 
+    // Far above any real version (start time in ms × 1000 plus writes), far below overflow.
+    private const long MaxVersion = long.MaxValue / 4;
+
     private readonly KeyOwnership _ownership;
     private readonly Dictionary<string, BackupLink> _links;
     private readonly RpcClient _rpc;
@@ -30,7 +33,8 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private readonly long _heldForTicks;
     private readonly long _flushFenceUntil;
     private readonly ConcurrentDictionary<RawJson, byte> _recoveredKeys = new();
-    private readonly AsyncSignal _wake = new();
+    private readonly Dictionary<string, AsyncSignal> _wakes;
+    private readonly string _self;
     private readonly BackgroundLoop _loop;
     private IReplicatedBuffer? _buffer;
     private long _version;
@@ -39,6 +43,8 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     {
         _ownership = new KeyOwnership(membership.NodeIds);
         _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer), StringComparer.Ordinal);
+        _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
+        _self = membership.NodeId;
         Incarnation = incarnation;
         _rpc = rpc;
         _shelves = shelves;
@@ -104,32 +110,40 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     public async ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken)
     {
         var link = LinkFor(key);
-        var request = new BackupRequest { Incarnation = Incarnation, Entries = [new BackupEntry(key, value, version)] };
         var mayHaveLanded = false;
-        Exception? failure = null;
+        NodeErrorException? refusal = null;
         // A few short tries: the key's other writes wait behind this one, and the client's own timeout is near.
-        for (var attempt = 0; attempt < 3 && failure is null; attempt++)
+        for (var attempt = 0; attempt < 3 && refusal is null; attempt++)
         {
+            var request = new BackupRequest
+            {
+                Incarnation = Incarnation,
+                BackupIncarnation = link.PeerIncarnation,
+                Entries = [new BackupEntry(key, value, version)],
+            };
             try
             {
                 var reply = await _rpc.CallAsync(link.Peer, request, _timing.PeerTimeout, cancellationToken);
-                if (!reply.IsError)
+                if (reply.IsError)
                 {
-                    if (Accept(link, reply) is { } ok)
+                    var error = reply.BindError();
+                    if (error.Code == (int)ErrorCode.RecoverFirst)
                     {
-                        return;
+                        link.MustRecover();
+                        Wake(link);
                     }
 
-                    failure = NodeErrorException.Indefinite($"backup {link.Peer} answered for another run of this node");
-                    mayHaveLanded = true;
+                    // Refused: this attempt was not taken.
+                    refusal = new NodeErrorException(ErrorCode.TemporarilyUnavailable, $"backup {link.Peer} refused the copy: {error.Text}");
+                    continue;
                 }
-                else
+
+                if (Accept(link, reply) is { Stored: true })
                 {
-                    // Refused: the backup wants this node to recover first. This attempt did not land.
-                    link.MustRecover();
-                    _wake.Set();
-                    failure = new NodeErrorException(ErrorCode.TemporarilyUnavailable, $"backup {link.Peer} refused the copy: {reply.BindError().Text}");
+                    return;
                 }
+
+                // Addressed to an earlier run of the backup (now known): the next attempt goes to this one.
             }
             catch (RpcTimeoutException)
             {
@@ -138,20 +152,36 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             catch (OperationCanceledException)
             {
                 mayHaveLanded = true;
-                failure = NodeErrorException.Indefinite("shutting down");
+                break;
             }
         }
 
-        // The write is not acked, but the backup may hold it: it is abandoned, and the backup told so (a
-        // copy arriving after that word is ignored).
-        link.AddDrop(key, version);
+        // Not acked; but an attempt may have reached the backup, so it is abandoned there.
+        Abandoned(key, version);
         _stats.BackupFailure();
-        if (mayHaveLanded)
+        if (mayHaveLanded || refusal is null)
         {
             throw NodeErrorException.Indefinite($"backup {link.Peer} did not confirm the copy in time; the write may or may not happen");
         }
 
-        throw failure ?? NodeErrorException.Indefinite($"backup {link.Peer} did not confirm the copy");
+        throw refusal;
+    }
+
+    public void Abandoned(RawJson key, long version)
+    {
+        var link = LinkFor(key);
+        // A drop means "every version up to this one is done with": right only when the key is not dirty
+        // here. If it is, its dirty entry is copied again above the abandoned version instead, so the
+        // backup keeps a copy of the value this node still has to flush.
+        var renumbered = _buffer?.Renumber(key, NextVersion());
+        if (renumbered is null)
+        {
+            link.AddDrop(key, version);
+            return;
+        }
+
+        link.Recopy(key);
+        Wake(link);
     }
 
     /// <summary>A peer that restarted (it sent <c>recover</c>) lost the copies it held for this node: they are sent again.</summary>
@@ -160,15 +190,20 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         if (_links.TryGetValue(peer, out var link) && link.Observe(peerIncarnation))
         {
             _log.Info($"{peer} restarted: copying this node's dirty entries to it again");
-            _wake.Set();
+            Wake(link);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _loop.DisposeAsync();
-        _wake.Dispose();
+        foreach (var wake in _wakes.Values)
+        {
+            wake.Dispose();
+        }
     }
+
+    private void Wake(BackupLink link) => _wakes[link.Peer].Set();
 
     private BackupLink LinkFor(RawJson key) => _links[BackupOf(key)];
 
@@ -183,19 +218,36 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         if (link.Observe(ok.BackupIncarnation))
         {
             _log.Info($"{link.Peer} restarted: copying this node's dirty entries to it again");
-            _wake.Set();
+            Wake(link);
         }
 
         return ok;
     }
 
+    // One loop per peer, so a peer that is slow to answer (a recovery may wait for its flushes to end)
+    // delays no other peer's custody; and one for the shelves this node keeps for others.
     private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var loops = _links.Values.Select(link => LinkLoopAsync(link, cancellationToken)).ToList();
+        loops.Add(ShelfLoopAsync(cancellationToken));
+        await Task.WhenAll(loops);
+    }
+
+    private async Task LinkLoopAsync(BackupLink link, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            await Task.WhenAll(_links.Values.Select(link => TickAsync(link, cancellationToken)));
+            await TickAsync(link, cancellationToken);
+            await _wakes[link.Peer].WaitAsync(_timing.RenewInterval, cancellationToken);
+        }
+    }
+
+    private async Task ShelfLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
             _shelves.Tick();
-            await _wake.WaitAsync(_timing.RenewInterval, cancellationToken);
+            await Task.Delay(_timing.RenewInterval / 2, _time, cancellationToken);
         }
     }
 
@@ -217,13 +269,14 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         {
             _log.Debug($"no answer from {link.Peer} this round");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down.
         }
-        catch (NodeErrorException ex)
+        catch (Exception ex)
         {
-            _log.Warn($"bad replication reply from {link.Peer}: {ex.Message}");
+            // A malformed reply (or a bug) costs this round, never the loop: custody and recovery go on.
+            _log.Warn($"replication with {link.Peer} failed this round: {ex.Message}");
         }
     }
 
@@ -255,7 +308,18 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         }
 
         var buffer = _buffer ?? throw new InvalidOperationException("no buffer attached");
-        foreach (var entry in ok.Entries ?? [])
+        // Checked before anything is applied: a bad reply changes nothing and is asked for again.
+        var entries = (ok.Entries ?? []).Select(entry => entry ?? throw NodeErrorException.Malformed("recover_ok: null entry")).ToList();
+        var flushedHere = (ok.Flushed ?? []).Select(flushed => flushed ?? throw NodeErrorException.Malformed("recover_ok: null flushed entry")).ToList();
+        foreach (var (key, version) in entries.Select(e => (e.Key, e.Version)).Concat(flushedHere.Select(f => (f.Key, f.Version))))
+        {
+            if (key.IsAbsent || version is <= 0 or > MaxVersion || !IsBackedUpBy(key, link.Peer))
+            {
+                throw NodeErrorException.Malformed($"recover_ok: {key} (version {version}) is not a key this node owns and {link.Peer} backs up");
+            }
+        }
+
+        foreach (var entry in entries)
         {
             // Versions from here on must be above every version taken back.
             InterlockedMax(ref _version, entry.Version);
@@ -264,11 +328,14 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                 _recoveredKeys[entry.Key] = 0;
             }
 
+            // A queued drop of this version (an abandoned write the backup kept) must not erase the copy
+            // of what is now this node's dirty entry.
+            link.CancelDrop(entry.Key, entry.Version);
             buffer.Adopt(entry);
             _stats.RecoveredEntry();
         }
 
-        foreach (var flushed in ok.Flushed ?? [])
+        foreach (var flushed in flushedHere)
         {
             buffer.Forget(flushed);
             // Heard: the backup may turn its record of that flush into an ordinary drop.
@@ -285,41 +352,61 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var requestedAt = _time.GetTimestamp();
         var drops = link.TakeDrops(MaxEntriesPerMessage);
         var resync = link.ResyncNeeded;
-        BackupEntry[]? entries = null;
-        if (resync)
-        {
-            entries = (_buffer?.DirtyEntries(key => BackupOf(key) == link.Peer) ?? [])
-                .Select(entry => new BackupEntry(entry.Key, entry.Value, entry.Version))
-                .ToArray();
-        }
+        var recopies = link.TakeRecopies();
+        var wanted = recopies.ToHashSet();
+        var entries = resync || wanted.Count > 0
+            ? (_buffer?.DirtyEntries(key => BackupOf(key) == link.Peer && (resync || wanted.Contains(key))) ?? [])
+                .Select(entry => (BackupEntry?)new BackupEntry(entry.Key, entry.Value, entry.Version))
+                .ToArray()
+            : null;
+        var addressedTo = link.PeerIncarnation;
 
         RpcReply reply;
         try
         {
-            reply = await _rpc.CallAsync(link.Peer, new BackupRequest { Incarnation = Incarnation, Entries = entries, Flushed = drops }, _timing.RenewInterval, cancellationToken);
+            var request = new BackupRequest { Incarnation = Incarnation, BackupIncarnation = addressedTo, Entries = entries, Flushed = drops };
+            reply = await _rpc.CallAsync(link.Peer, request, _timing.RenewInterval, cancellationToken);
         }
         catch
         {
             link.ReturnDrops(drops);
+            link.ReturnRecopies(recopies);
             throw;
         }
 
         if (reply.IsError)
         {
             link.ReturnDrops(drops);
-            link.MustRecover();
-            _log.Info($"{link.Peer} asks this node to recover first: {reply.BindError().Text}");
-            _wake.Set();
+            link.ReturnRecopies(recopies);
+            var error = reply.BindError();
+            if (error.Code == (int)ErrorCode.RecoverFirst)
+            {
+                link.MustRecover();
+                _log.Info($"{link.Peer} asks this node to recover first: {error.Text}");
+                Wake(link);
+            }
+            else
+            {
+                _log.Debug($"{link.Peer} did not take this heartbeat: {error.Text}");
+            }
+
             return;
         }
 
         if (Accept(link, reply) is not { } ok)
         {
             link.ReturnDrops(drops);
+            link.ReturnRecopies(recopies);
             return;
         }
 
-        if (resync)
+        if (!ok.Stored)
+        {
+            // Addressed to an earlier run: the copies go again, to this run, at once.
+            link.ReturnRecopies(recopies);
+            Wake(link);
+        }
+        else if (resync)
         {
             link.Resynced(ok.BackupIncarnation);
         }
@@ -329,6 +416,12 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             link.Granted(requestedAt, _heldForTicks);
             _buffer?.WakeFlusher();
         }
+    }
+
+    private bool IsBackedUpBy(RawJson key, string peer)
+    {
+        var ranking = _ownership.Rank(key);
+        return ranking[0] == _self && ranking[1] == peer;
     }
 
     private long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * _time.TimestampFrequency);

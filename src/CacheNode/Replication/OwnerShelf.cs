@@ -20,19 +20,26 @@ internal sealed class OwnerShelf
     private readonly Dictionary<RawJson, ShelfEntry> _entries = [];
     private readonly string _owner;
     private readonly ShelfContext _context;
+    private readonly long _ownIncarnation;
+    private readonly long _firstGrantAt;
     private long _knownIncarnation;
     private long _lastGrantedAt;
     private CustodyState _state = CustodyState.Granting;
     private long _fenceUntil;
     private WriteBehindFlusher? _orphanFlusher;
 
-    public OwnerShelf(string owner, ShelfContext context)
+    public OwnerShelf(string owner, long ownIncarnation, ShelfContext context)
     {
         _owner = owner;
+        _ownIncarnation = ownIncarnation;
         _context = context;
         // This node cannot know what custody an earlier run of it granted: it counts the owner as granted
         // at its start, so it never flushes anything of the owner's before that could have run out.
-        _lastGrantedAt = context.Time.GetTimestamp();
+        var now = context.Time.GetTimestamp();
+        _lastGrantedAt = now;
+        // Nor whether that run was flushing the owner's entries when it crashed: such a write may land for
+        // up to a database timeout, so the owner gets no custody (and flushes nothing it backs up) until then.
+        _firstGrantAt = now + context.FenceTicks;
     }
 
     public int DirtyCount
@@ -53,25 +60,25 @@ internal sealed class OwnerShelf
         {
             lock (_gate)
             {
-                return _state != CustodyState.Granting && _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
+                return _state is CustodyState.Fencing or CustodyState.Orphaned && _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
             }
         }
     }
 
-    /// <summary>Takes an owner's copies and drops. Null when refused (with the reason).</summary>
-    public BackupVerdict Apply(long incarnation, BackupEntry[]? entries, FlushedEntry[]? flushed)
+    /// <summary>Takes an owner's copies (if addressed to this run) and drops, and renews its custody; or refuses.</summary>
+    public BackupVerdict Apply(long incarnation, long addressedTo, BackupEntry?[]? entries, FlushedEntry?[]? flushed)
     {
         var now = _context.Time.GetTimestamp();
         lock (_gate)
         {
             if (incarnation < _knownIncarnation)
             {
-                return BackupVerdict.Refused($"{_owner} has restarted since this message was sent");
+                return BackupVerdict.Refused(ErrorCode.TemporarilyUnavailable, $"{_owner} has restarted since this message was sent");
             }
 
             if (_state != CustodyState.Granting)
             {
-                return BackupVerdict.Refused($"{_owner} was unreachable and this node is flushing its entries: recover first");
+                return BackupVerdict.Refused(ErrorCode.RecoverFirst, $"{_owner} was unreachable and this node is flushing its entries: recover first");
             }
 
             if (incarnation > _knownIncarnation)
@@ -79,32 +86,46 @@ internal sealed class OwnerShelf
                 // A new run of the owner: it may only skip recovery if there was nothing to give back.
                 if (_entries.Values.Any(entry => entry.State != ShelfState.Dropped))
                 {
-                    return BackupVerdict.Refused($"this node holds entries of an earlier run of {_owner}: recover first");
+                    return BackupVerdict.Refused(ErrorCode.RecoverFirst, $"this node holds entries of an earlier run of {_owner}: recover first");
                 }
 
                 _knownIncarnation = incarnation;
             }
 
+            // Drops are true whichever run of this node they were meant for: that version is in the database.
             foreach (var drop in flushed ?? [])
             {
+                if (drop is null)
+                {
+                    continue;
+                }
+
                 if (!_entries.TryGetValue(drop.Key, out var existing) || existing.Version <= drop.Version)
                 {
                     _entries[drop.Key] = new ShelfEntry(ShelfState.Dropped, default, drop.Version, now + _context.DroppedTtlTicks);
                 }
             }
 
-            foreach (var entry in entries ?? [])
+            // A copy sent to an earlier run of this node may arrive after that run dropped its version:
+            // only copies addressed to this run (or sent before the owner knew any) are taken.
+            var stored = addressedTo == 0 || addressedTo == _ownIncarnation;
+            if (stored)
             {
-                // Copies may arrive out of order: only a newer version replaces what is here, and a dropped
-                // record turns away the older copies that arrive after it.
-                if (!_entries.TryGetValue(entry.Key, out var existing) || existing.Version < entry.Version)
+                foreach (var entry in entries ?? [])
                 {
-                    _entries[entry.Key] = new ShelfEntry(ShelfState.Dirty, entry.Value, entry.Version);
+                    // Copies may arrive out of order: only a newer version replaces what is here, and a
+                    // dropped record turns away the older copies that arrive after it.
+                    if (entry is not null && (!_entries.TryGetValue(entry.Key, out var existing) || existing.Version < entry.Version))
+                    {
+                        _entries[entry.Key] = new ShelfEntry(ShelfState.Dirty, entry.Value, entry.Version);
+                    }
                 }
             }
 
+            // Heard from the owner: counted as granted even while no custody is given yet, which only
+            // makes this node wait longer before it would flush the owner's entries itself.
             _lastGrantedAt = now;
-            return BackupVerdict.Granted;
+            return new BackupVerdict(true, Custody: now >= _firstGrantAt, stored, null);
         }
     }
 
@@ -126,6 +147,14 @@ internal sealed class OwnerShelf
                 }
 
                 _knownIncarnation = incarnation;
+                // From here no tick may start (or restart) orphan flushing, and no copy is taken, until
+                // the owner has what is here.
+                if (_state != CustodyState.Granting)
+                {
+                    _context.Log.Info($"{_owner} is back: this node stops flushing its entries");
+                }
+
+                _state = CustodyState.Recovering;
                 orphanFlusher = _orphanFlusher;
                 _orphanFlusher = null;
             }
@@ -138,11 +167,6 @@ internal sealed class OwnerShelf
 
             lock (_gate)
             {
-                if (_state != CustodyState.Granting)
-                {
-                    _context.Log.Info($"{_owner} is back: this node stops flushing its entries");
-                }
-
                 _state = CustodyState.Granting;
                 // Counted as granted now, so the owner has a full lease's time to take custody again.
                 _lastGrantedAt = _context.Time.GetTimestamp();
@@ -241,15 +265,16 @@ internal sealed class OwnerShelf
 
         /// <summary>This node flushes the owner's entries until it recovers.</summary>
         Orphaned,
+
+        /// <summary>The owner is taking back what is here: nothing starts, nothing is taken.</summary>
+        Recovering,
     }
 }
 
-/// <summary>The answer to an owner's <c>backup</c>.</summary>
-internal readonly record struct BackupVerdict(bool Accepted, string? Reason)
+/// <summary>The answer to an owner's <c>backup</c>: taken (with or without custody, copies stored or not), or refused with a code.</summary>
+internal readonly record struct BackupVerdict(bool Accepted, bool Custody, bool Stored, string? Reason, ErrorCode Code = ErrorCode.TemporarilyUnavailable)
 {
-    public static BackupVerdict Granted => new(true, null);
-
-    public static BackupVerdict Refused(string reason) => new(false, reason);
+    public static BackupVerdict Refused(ErrorCode code, string reason) => new(false, false, false, reason, code);
 }
 
 /// <summary>What every shelf of a node shares.</summary>

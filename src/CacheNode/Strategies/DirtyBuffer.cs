@@ -149,6 +149,33 @@ internal sealed class DirtyBuffer
         }
     }
 
+    /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="Replication.IReplicatedBuffer.Renumber"/>).</summary>
+    /// <returns>The entry's value, or null when the key is not dirty.</returns>
+    public RawJson? Renumber(RawJson key, long version, long now)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                return null;
+            }
+
+            if (version > entry.Version)
+            {
+                var sequence = ++_lastSequence;
+                entry.Version = version;
+                // A flush in flight now writes an older version: the entry stays dirty after it.
+                if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
+                {
+                    entry.WrittenDuringFlushSequence = sequence;
+                    entry.WrittenDuringFlushAt = now;
+                }
+            }
+
+            return entry.Value;
+        }
+    }
+
     /// <summary>The newest value and version of every dirty key that <paramref name="filter"/> picks.</summary>
     public List<DirtySnapshot> Snapshot(Func<RawJson, bool> filter)
     {

@@ -19,9 +19,12 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
     private readonly KeyOwnership _ownership;
     private readonly Dictionary<string, MaelstromKvDatabase> _owners;
     private readonly NodeStats _stats;
+    private readonly TimeSpan _flushTimeout;
 
-    public OwnerForwardingStrategy(ICacheStrategy local, ClusterMembership membership, RpcClient rpc, TimeSpan timeout, NodeStats stats, Log log)
+    /// <param name="flushTimeout">How long a peer's share of a <c>flush</c> may take: longer than a forwarded request, since a peer may first have to wait out a fence or take custody back.</param>
+    public OwnerForwardingStrategy(ICacheStrategy local, ClusterMembership membership, RpcClient rpc, TimeSpan timeout, TimeSpan flushTimeout, NodeStats stats, Log log)
     {
+        _flushTimeout = flushTimeout;
         Local = local;
         _membership = membership;
         _ownership = new KeyOwnership(membership.NodeIds);
@@ -65,7 +68,7 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
     /// <summary>This node's acked writes may sit on any owner: every node flushes.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
-        var flushes = _owners.Values.Select(owner => owner.SendAsync(new FlushRequest(), cancellationToken).AsTask()).ToList();
+        var flushes = _owners.Values.Select(owner => owner.SendAsync(new FlushRequest(), _flushTimeout, cancellationToken).AsTask()).ToList();
         flushes.Add(Local.FlushAsync(cancellationToken).AsTask());
         await Task.WhenAll(flushes);
     }

@@ -138,6 +138,8 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
         Cache.Invalidate(flushed.Key);
     }
 
+    RawJson? IReplicatedBuffer.Renumber(RawJson key, long version) => _buffer.Renumber(key, version, _time.GetTimestamp());
+
     void IReplicatedBuffer.WakeFlusher() => _flusher.Wake();
 
     private void RequireReady(RawJson key)
@@ -195,13 +197,21 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
                 return;
             case StageResult.Closed:
                 Cache.EndWrite(ticket, WriteCompletion.Unchanged);
-                _replication.Flushed(key, version);
-                throw NodeErrorException.Unavailable("node is shutting down");
+                _replication.Abandoned(key, version);
+                throw NodeErrorException.Indefinite("node is shutting down; the backup was told to drop the write, which may or may not happen");
         }
 
         if (_options.Overflow == OverflowPolicy.Sync)
         {
-            // Full queue: degrade to write-through for this write rather than refuse it.
+            // Full queue: degrade to write-through for this write rather than refuse it; only with custody,
+            // like any write of the key to the database.
+            if (!_replication.MayFlush(key))
+            {
+                Cache.EndWrite(ticket, WriteCompletion.Unchanged);
+                _replication.Abandoned(key, version);
+                throw NodeErrorException.Indefinite("write-behind queue is full and this node may not write the key through now (no custody from its backup)");
+            }
+
             var completion = WriteCompletion.Invalidate;
             try
             {
@@ -211,8 +221,9 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
             finally
             {
                 Cache.EndWrite(ticket, completion, value);
-                // In the database (or failed indefinitely): either way the backup's copy may go.
-                _replication.Flushed(key, version);
+                // In the database, or failed indefinitely: the key is not dirty here, so either way the
+                // backup's copy may go.
+                _replication.Abandoned(key, version);
             }
 
             return;
@@ -221,7 +232,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
         // The queue filled up while the copy was on its way: the backup is told to drop it, but until it
         // hears, a crash here could still bring the write back, so the error is not a definite one.
         Cache.EndWrite(ticket, WriteCompletion.Unchanged);
-        _replication.Flushed(key, version);
+        _replication.Abandoned(key, version);
         _stats.RejectedWrite();
         throw NodeErrorException.Indefinite(QueueFull().Message);
     }

@@ -58,6 +58,26 @@ public sealed class WriteBehindDurabilityTests
     }
 
     [Fact]
+    public async Task Failed_copy_of_a_newer_write_does_not_cost_the_backup_its_copy_of_the_older_acked_one()
+    {
+        // A long lease: the backup must not flush for the owner while it is cut off, only hold copies.
+        await using var cluster = await MultiNodeCluster.StartAsync(Options with { LeaseMs = 3000 });
+        var (owner, backup) = OwnerAndBackup(cluster, 4);
+        await WriteAsync(cluster, owner, 4, 40);
+
+        cluster.Isolate(owner);
+        (await cluster.RequestAsync(owner, """{"type":"write","key":4,"value":41}"""))["code"]!.GetValue<int>().Should().Be(0);
+        cluster.Heal();
+        // The owner tells the backup about the failed write with its next heartbeats.
+        await Task.Delay(1000);
+        (await cluster.StatAsync(backup, "backup_entries")).Should().Be(1, "the acked 40 is still dirty on the owner, so its copy stays");
+
+        cluster.Kill(owner);
+        await cluster.RestartAsync(owner);
+        (await ReadAsync(cluster, cluster.Ids.First(id => id != owner), 4)).Should().Be(40, "the acked write survives; the failed one never happened");
+    }
+
+    [Fact]
     public async Task Killed_owner_comes_back_with_every_acked_write_and_flushes_them()
     {
         await using var cluster = await MultiNodeCluster.StartAsync(Options);

@@ -11,6 +11,7 @@ namespace CacheNode.UnitTests.Replication;
 public sealed class OwnerShelfTests
 {
     private const long Run = 1_000;
+    private const long BackupRun = 2_000;
     private static readonly TimeSpan GrantedFor = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Fence = TimeSpan.FromMilliseconds(300);
 
@@ -22,17 +23,17 @@ public sealed class OwnerShelfTests
     public void Older_copy_never_replaces_a_newer_one_and_a_late_copy_after_its_drop_is_turned_away()
     {
         var shelf = NewShelf();
-        shelf.Apply(Run, [Entry(1, 10, version: 5)], null).Accepted.Should().BeTrue();
-        shelf.Apply(Run, [Entry(1, 9, version: 4)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null).Accepted.Should().BeTrue();
+        shelf.Apply(Run, BackupRun, [Entry(1, 9, version: 4)], null);
         shelf.DirtyCount.Should().Be(1);
 
-        shelf.Apply(Run, null, [new FlushedEntry(Int(1), 5)]);
+        shelf.Apply(Run, BackupRun, null, [new FlushedEntry(Int(1), 5)]);
         shelf.DirtyCount.Should().Be(0, "the owner flushed version 5");
 
         // A copy of version 5 (or older) that was on its way all along arrives after the drop.
-        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
         shelf.DirtyCount.Should().Be(0, "the drop record turns it away");
-        shelf.Apply(Run, [Entry(1, 11, version: 6)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 11, version: 6)], null);
         shelf.DirtyCount.Should().Be(1, "a newer write is a real one");
     }
 
@@ -40,17 +41,17 @@ public sealed class OwnerShelfTests
     public void Refuses_an_earlier_run_of_the_owner_and_a_new_run_that_has_not_recovered_what_is_held()
     {
         var shelf = NewShelf();
-        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
 
-        shelf.Apply(Run + 1, null, null).Accepted.Should().BeFalse("the new run must take back version 5 first");
-        shelf.Apply(Run - 1, null, null).Accepted.Should().BeFalse("an earlier run is over");
+        shelf.Apply(Run + 1, BackupRun, null, null).Accepted.Should().BeFalse("the new run must take back version 5 first");
+        shelf.Apply(Run - 1, BackupRun, null, null).Accepted.Should().BeFalse("an earlier run is over");
     }
 
     [Fact]
     public async Task Flushes_an_owners_entries_itself_only_after_its_custody_and_a_database_timeout_have_run_out()
     {
         var shelf = NewShelf();
-        shelf.Apply(Run, [Entry(1, 10, version: 5), Entry(2, 20, version: 6)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5), Entry(2, 20, version: 6)], null);
 
         _time.Advance(GrantedFor - TimeSpan.FromMilliseconds(1));
         shelf.Tick();
@@ -76,7 +77,7 @@ public sealed class OwnerShelfTests
     public async Task Recovery_stops_orphan_flushing_and_hands_back_the_copies_left_and_the_versions_flushed_here()
     {
         var shelf = NewShelf();
-        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
         _time.Advance(GrantedFor + Fence + TimeSpan.FromMilliseconds(10));
         shelf.Tick();
         shelf.Tick();
@@ -87,7 +88,7 @@ public sealed class OwnerShelfTests
         recovered.Should().NotBeNull();
         recovered!.Value.Entries.Should().BeEmpty();
         recovered.Value.Flushed.Should().Equal(new FlushedEntry(Int(1), 5));
-        shelf.Apply(Run + 1, [Entry(2, 20, version: 7)], null).Accepted.Should().BeTrue("the owner recovered and holds custody again");
+        shelf.Apply(Run + 1, BackupRun, [Entry(2, 20, version: 7)], null).Accepted.Should().BeTrue("the owner recovered and holds custody again");
         (await shelf.RecoverAsync(Run, CancellationToken.None)).Should().BeNull("that run is over");
     }
 
@@ -95,11 +96,11 @@ public sealed class OwnerShelfTests
     public void Heartbeats_keep_custody_and_no_flushing_starts()
     {
         var shelf = NewShelf();
-        shelf.Apply(Run, [Entry(1, 10, version: 5)], null);
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
         for (var i = 0; i < 20; i++)
         {
             _time.Advance(GrantedFor / 4);
-            shelf.Apply(Run, null, null);
+            shelf.Apply(Run, BackupRun, null, null);
             shelf.Tick();
         }
 
@@ -107,7 +108,34 @@ public sealed class OwnerShelfTests
         _database.Writes.Should().Be(0);
     }
 
-    private OwnerShelf NewShelf() => new("n2", new ShelfContext(
+    [Fact]
+    public void Copy_addressed_to_an_earlier_run_of_this_node_is_not_taken_but_its_drops_are()
+    {
+        var shelf = NewShelf();
+
+        var verdict = shelf.Apply(Run, BackupRun - 1, [Entry(1, 10, version: 5)], [new FlushedEntry(Int(2), 3)]);
+
+        verdict.Accepted.Should().BeTrue();
+        verdict.Stored.Should().BeFalse("that copy may be older than a drop the earlier run already had");
+        shelf.DirtyCount.Should().Be(0);
+        shelf.Apply(Run, 0, [Entry(1, 10, version: 5)], null).Stored.Should().BeTrue("the owner did not know any run yet");
+        shelf.Apply(Run, BackupRun, [Entry(2, 20, version: 3)], null);
+        shelf.DirtyCount.Should().Be(1, "version 3 of key 2 was dropped: only key 1 is held");
+    }
+
+    [Fact]
+    public void Restarted_backup_grants_no_custody_until_its_earlier_runs_flushes_must_have_landed()
+    {
+        var shelf = NewShelf();
+
+        shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeFalse();
+        _time.Advance(Fence - TimeSpan.FromMilliseconds(1));
+        shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeFalse();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeTrue();
+    }
+
+    private OwnerShelf NewShelf() => new("n2", BackupRun, new ShelfContext(
         _database,
         WriteBehindOptions.Default,
         _time,

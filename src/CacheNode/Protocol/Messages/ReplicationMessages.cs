@@ -28,11 +28,18 @@ internal sealed record BackupRequest : OutgoingBody
     [JsonRequired]
     public long Incarnation { get; init; }
 
+    /// <summary>
+    /// The run of the backup the entries are meant for (0: not known yet). A restarted backup does not
+    /// take copies addressed to its earlier run: one could arrive after that run had already dropped it.
+    /// </summary>
+    [JsonPropertyName("backup_inc")]
+    public long BackupIncarnation { get; init; }
+
     [JsonPropertyName("entries")]
-    public BackupEntry[]? Entries { get; init; }
+    public BackupEntry?[]? Entries { get; init; }
 
     [JsonPropertyName("flushed")]
-    public FlushedEntry[]? Flushed { get; init; }
+    public FlushedEntry?[]? Flushed { get; init; }
 
     protected override string MessageType => "backup";
 }
@@ -56,6 +63,10 @@ internal sealed record BackupOk : OutgoingBody
 
     [JsonPropertyName("custody")]
     public bool Custody { get; init; }
+
+    /// <summary>Whether the entries were taken (false: they were addressed to an earlier run of the backup).</summary>
+    [JsonPropertyName("stored")]
+    public bool Stored { get; init; }
 
     protected override string MessageType => "backup_ok";
 }
@@ -88,10 +99,10 @@ internal sealed record RecoverOk : OutgoingBody
     public long BackupIncarnation { get; init; }
 
     [JsonPropertyName("entries")]
-    public BackupEntry[]? Entries { get; init; }
+    public BackupEntry?[]? Entries { get; init; }
 
     [JsonPropertyName("flushed")]
-    public FlushedEntry[]? Flushed { get; init; }
+    public FlushedEntry?[]? Flushed { get; init; }
 
     protected override string MessageType => "recover_ok";
 }
