@@ -28,10 +28,11 @@ for strategy in write-through cache-aside write-behind; do
   echo "$output" | cut -c1-400
   report=$(grep -E '^report: ' <<<"$output" | sed 's/^report: //' || true)
   verdict=$(tail -n 1 <<<"$output")
+  lost=$(grep -E '^lost writes' <<<"$output" | sed -E 's/ \(.*//' || true)
   if [ "$code" -eq 0 ]; then
-    verdicts+=("VERDICT $strategy: valid — ${verdict#VALID: } — report: $report")
+    verdicts+=("VERDICT $strategy: valid — ${verdict#VALID: }; ${lost:-lost writes not checked} — report: $report")
   else
-    verdicts+=("VERDICT $strategy: INVALID — ${verdict} — report: $report")
+    verdicts+=("VERDICT $strategy: INVALID — ${verdict}; ${lost:-lost writes not checked} — report: $report")
     status=1
   fi
 done

@@ -24,6 +24,7 @@ internal sealed class OwnerShelf
     private readonly long _firstGrantAt;
     private long _knownIncarnation;
     private long _lastGrantedAt;
+    private bool _earlierRunSeen;
     private CustodyState _state = CustodyState.Granting;
     private long _fenceUntil;
     private WriteBehindFlusher? _orphanFlusher;
@@ -38,7 +39,8 @@ internal sealed class OwnerShelf
         var now = context.Time.GetTimestamp();
         _lastGrantedAt = now;
         // Nor whether that run was flushing the owner's entries when it crashed: such a write may land for
-        // up to a database timeout, so the owner gets no custody (and flushes nothing it backs up) until then.
+        // up to a database timeout. So once an owner shows there was an earlier run (it addresses one),
+        // it gets no custody, and flushes nothing this node backs up, until then.
         _firstGrantAt = now + context.FenceTicks;
     }
 
@@ -109,6 +111,7 @@ internal sealed class OwnerShelf
             // A copy sent to an earlier run of this node may arrive after that run dropped its version:
             // only copies addressed to this run (or sent before the owner knew any) are taken.
             var stored = addressedTo == 0 || addressedTo == _ownIncarnation;
+            _earlierRunSeen |= !stored;
             if (stored)
             {
                 foreach (var entry in entries ?? [])
@@ -125,7 +128,10 @@ internal sealed class OwnerShelf
             // Heard from the owner: counted as granted even while no custody is given yet, which only
             // makes this node wait longer before it would flush the owner's entries itself.
             _lastGrantedAt = now;
-            return new BackupVerdict(true, Custody: now >= _firstGrantAt, stored, null);
+            // In a fresh cluster no owner knew an earlier run (it addresses none), and custody comes at
+            // once. An owner that started after an earlier run of this node died, without ever hearing
+            // from it, would take a second failure at the same time.
+            return new BackupVerdict(true, Custody: !_earlierRunSeen || now >= _firstGrantAt, stored, null);
         }
     }
 

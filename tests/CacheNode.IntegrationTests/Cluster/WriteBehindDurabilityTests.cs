@@ -37,7 +37,7 @@ public sealed class WriteBehindDurabilityTests
         await WriteAsync(cluster, owner, 4, 40);
         (await cluster.StatAsync(backup, "backup_entries")).Should().Be(1, "the ack waited for the backup's copy");
 
-        (await cluster.RequestAsync(owner, """{"type":"flush"}"""))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        await FlushAsync(cluster, owner);
         cluster.Service.ValueOf("4").Should().Be("40");
         await Eventually(async () => await cluster.StatAsync(backup, "backup_entries") == 0, "the owner reports the flush with its next heartbeat");
     }
@@ -99,7 +99,7 @@ public sealed class WriteBehindDurabilityTests
         }
 
         (await cluster.StatAsync(owner, "recovered_entries")).Should().Be(keys.Count);
-        (await cluster.RequestAsync(owner, """{"type":"flush"}""", TimeSpan.FromSeconds(10)))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        await FlushAsync(cluster, owner);
         keys.Should().OnlyContain(key => cluster.Service.ValueOf(Key(key)) == (key * 10).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -144,7 +144,7 @@ public sealed class WriteBehindDurabilityTests
 
         // Writing again after all that: the new value wins everywhere.
         await WriteAsync(cluster, owner, keys[0], 7);
-        (await cluster.RequestAsync(owner, """{"type":"flush"}""", TimeSpan.FromSeconds(10)))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        await FlushAsync(cluster, owner);
         cluster.Service.ValueOf(Key(keys[0])).Should().Be("7");
     }
 
@@ -176,6 +176,9 @@ public sealed class WriteBehindDurabilityTests
         var ownership = new KeyOwnership(cluster.Ids);
         return Enumerable.Range(0, 1000).Where(key => ownership.OwnerOf(RawJson.FromInt(key)) == owner).Take(count).ToList();
     }
+
+    private static async Task FlushAsync(MultiNodeCluster cluster, string node) =>
+        (await cluster.RequestAsync(node, """{"type":"flush"}""", TimeSpan.FromSeconds(10)))["type"]!.GetValue<string>().Should().Be("flush_ok");
 
     private static string Key(int key) => key.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

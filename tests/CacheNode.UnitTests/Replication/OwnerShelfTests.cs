@@ -128,10 +128,20 @@ public sealed class OwnerShelfTests
     {
         var shelf = NewShelf();
 
-        shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeFalse();
+        // The owner still addresses the earlier run: this node restarted.
+        shelf.Apply(Run, BackupRun - 1, null, null).Custody.Should().BeFalse();
         _time.Advance(Fence - TimeSpan.FromMilliseconds(1));
         shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeFalse();
         _time.Advance(TimeSpan.FromMilliseconds(1));
+        shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeTrue();
+    }
+
+    [Fact]
+    public void In_a_fresh_cluster_custody_comes_at_once()
+    {
+        var shelf = NewShelf();
+
+        shelf.Apply(Run, 0, null, null).Custody.Should().BeTrue("no owner knew an earlier run of this node");
         shelf.Apply(Run, BackupRun, null, null).Custody.Should().BeTrue();
     }
 
