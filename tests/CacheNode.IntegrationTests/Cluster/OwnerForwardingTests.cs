@@ -18,7 +18,9 @@ public sealed class OwnerForwardingTests
         Database = DatabaseKind.LinKv,
         DbTimeoutMs = 5000,
         WriteDelayMs = 5,
-        ForwardTimeoutMs = 300,
+        // Generous, so a slow first request (JIT, a busy machine) is not taken for a failure.
+        ForwardTimeoutMs = 2000,
+        RequestTimeoutMs = 5000,
     };
 
     [Fact]
