@@ -13,14 +13,20 @@ internal sealed class BackupLink
     private readonly Lock _gate = new();
     private readonly Dictionary<RawJson, long> _drops = [];
     private readonly HashSet<RawJson> _recopies = [];
+    private readonly long _restartFenceTicks;
+    private readonly TimeProvider _time;
     private long _custodyUntil;
+    private long _custodyNotBefore;
     private long _peerIncarnation;
     private bool _recovered;
     private bool _resyncNeeded;
 
-    public BackupLink(string peer)
+    /// <param name="restartFenceTicks">How long after noticing that the peer restarted this owner flushes none of the keys it backs up.</param>
+    public BackupLink(string peer, long restartFenceTicks = 0, TimeProvider? time = null)
     {
         Peer = peer;
+        _restartFenceTicks = restartFenceTicks;
+        _time = time ?? TimeProvider.System;
     }
 
     public string Peer { get; }
@@ -33,6 +39,21 @@ internal sealed class BackupLink
             lock (_gate)
             {
                 return _recovered;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the keys the peer backs up may be served: recovered, and the peer's run known, so every
+    /// copy names the run it is meant for (a copy addressed to no run would be taken by any later one).
+    /// </summary>
+    public bool Ready
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recovered && _peerIncarnation != 0;
             }
         }
     }
@@ -66,7 +87,7 @@ internal sealed class BackupLink
     {
         lock (_gate)
         {
-            return _recovered && now < _custodyUntil;
+            return _recovered && now < _custodyUntil && now >= _custodyNotBefore;
         }
     }
 
@@ -204,6 +225,10 @@ internal sealed class BackupLink
         if (restarted)
         {
             _resyncNeeded = true;
+            // The earlier run may have been flushing this owner's entries itself when it died, and such a
+            // write may land for up to a database timeout after it was sent: before the death, so before
+            // now. None of the keys it backs up is flushed here until then.
+            _custodyNotBefore = Math.Max(_custodyNotBefore, _time.GetTimestamp() + _restartFenceTicks);
         }
 
         _peerIncarnation = Math.Max(_peerIncarnation, peerIncarnation);

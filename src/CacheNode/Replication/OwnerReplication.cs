@@ -42,7 +42,8 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, LeaseTiming timing, TimeProvider time, NodeStats stats, Log log)
     {
         _ownership = new KeyOwnership(membership.NodeIds);
-        _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer), StringComparer.Ordinal);
+        var restartFence = Ticks(time, (timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack);
+        _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer, restartFence, time), StringComparer.Ordinal);
         _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
         _self = membership.NodeId;
         Incarnation = incarnation;
@@ -61,7 +62,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         // flushing the same key again before then could let that older value land last. Such a key is
         // still dirty on its backup (drops follow flushes), so only keys taken back at recovery wait.
         var now = time.GetTimestamp();
-        _flushFenceUntil = now + Ticks((timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack);
+        _flushFenceUntil = now + restartFence;
         _loop = new BackgroundLoop(RunAsync);
     }
 
@@ -72,7 +73,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public int BackupEntries => _shelves.DirtyCount;
 
-    public bool Recovering => _links.Values.Any(link => !link.Recovered);
+    public bool Recovering => _links.Values.Any(link => !link.Ready);
 
     /// <summary>Connects the buffer whose entries are replicated; must happen before <see cref="Start"/>.</summary>
     public void Attach(IReplicatedBuffer buffer) => _buffer = buffer;
@@ -81,7 +82,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public string BackupOf(RawJson key) => _ownership.Rank(key)[1];
 
-    public bool IsReady(RawJson key) => LinkFor(key).Recovered;
+    public bool IsReady(RawJson key) => LinkFor(key).Ready;
 
     public long NextVersion() => Interlocked.Increment(ref _version);
 
@@ -393,7 +394,20 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             return;
         }
 
-        if (Accept(link, reply) is not { } ok)
+        BackupOk? ok;
+        try
+        {
+            ok = Accept(link, reply);
+        }
+        catch
+        {
+            // A malformed reply: nothing it carried is known to have arrived.
+            link.ReturnDrops(drops);
+            link.ReturnRecopies(recopies);
+            throw;
+        }
+
+        if (ok is null)
         {
             link.ReturnDrops(drops);
             link.ReturnRecopies(recopies);
@@ -402,9 +416,9 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
         if (!ok.Stored)
         {
-            // Addressed to an earlier run: the copies go again, to this run, at once.
+            // Addressed to an earlier run: the copies go again, to this run, with the next heartbeat
+            // (Accept woke the loop if the run is new to this node).
             link.ReturnRecopies(recopies);
-            Wake(link);
         }
         else if (resync)
         {
@@ -424,7 +438,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         return ranking[0] == _self && ranking[1] == peer;
     }
 
-    private long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * _time.TimestampFrequency);
+    private static long Ticks(TimeProvider time, TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * time.TimestampFrequency);
 
     private static void InterlockedMax(ref long target, long value)
     {

@@ -167,8 +167,16 @@ internal sealed class OwnerShelf
 
             if (orphanFlusher is not null)
             {
-                await orphanFlusher.StopAsync();
-                await orphanFlusher.DisposeAsync();
+                try
+                {
+                    await orphanFlusher.StopAsync();
+                    await orphanFlusher.DisposeAsync();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A loop that failed has no writes in flight either: recovery goes on.
+                    _context.Log.Warn($"orphan flushing for {_owner} had failed: {ex.Message}");
+                }
             }
 
             lock (_gate)
@@ -212,6 +220,12 @@ internal sealed class OwnerShelf
                     break;
                 case CustodyState.Fencing when now >= _fenceUntil:
                     _state = CustodyState.Orphaned;
+                    _orphanFlusher = StartOrphanFlusher();
+                    break;
+                case CustodyState.Orphaned when hasDirty && _orphanFlusher is { Completion.IsCompleted: true }:
+                    // The loop ended (it failed) with entries left: a new one takes them.
+                    _context.Log.Warn($"orphan flushing for {_owner} stopped with entries left: starting it again");
+                    _ = _orphanFlusher.DisposeAsync().AsTask();
                     _orphanFlusher = StartOrphanFlusher();
                     break;
             }

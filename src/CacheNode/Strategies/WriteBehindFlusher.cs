@@ -56,6 +56,9 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         _loop = new BackgroundLoop(RunAsync).Start();
     }
 
+    /// <summary>Completes when the loop has ended (drained, stopped, disposed, or failed).</summary>
+    public Task Completion => _loop.Completion;
+
     /// <summary>Tells the loop there may be new work (a key became dirty).</summary>
     public void Wake() => _wake.Set();
 

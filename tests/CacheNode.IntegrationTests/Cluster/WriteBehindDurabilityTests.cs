@@ -169,6 +169,50 @@ public sealed class WriteBehindDurabilityTests
         (await ReadAsync(cluster, owner, 4)).Should().Be(40);
     }
 
+    [Fact]
+    public async Task Orphan_flush_still_on_its_way_when_the_backup_dies_cannot_overwrite_a_later_write()
+    {
+        // The database timeout is long so the late write can land well after the owner's next flush
+        // would have, had the owner not waited for it.
+        var options = Options with { DbTimeoutMs = 3000 };
+        await using var cluster = await MultiNodeCluster.StartAsync(options);
+        var (owner, backup) = OwnerAndBackup(cluster, 4);
+        await WriteAsync(cluster, owner, 4, 40);
+
+        // Cut off, the owner's entry is flushed by its backup; that write is held on its way to lin-kv.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = 0;
+        cluster.BeforeServiceApply = (from, type) =>
+            from == backup && type == "write" && Interlocked.Exchange(ref first, 1) == 0
+                ? HoldAsync()
+                : Task.CompletedTask;
+        async Task HoldAsync()
+        {
+            held.TrySetResult();
+            await release.Task;
+        }
+
+        cluster.Isolate(owner);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var sentAt = DateTime.UtcNow;
+        cluster.Kill(backup);
+        cluster.Heal();
+        await cluster.RestartAsync(backup);
+
+        await WriteAsync(cluster, owner, 4, 41);
+        var flush = cluster.RequestAsync(owner, """{"type":"flush"}""", TimeSpan.FromSeconds(20));
+        // The held write lands within a database timeout of being sent (the stated assumption): when the
+        // owner's flush is done, or just before that timeout at the latest.
+        await Task.WhenAny(flush, Task.Delay(sentAt + TimeSpan.FromMilliseconds(options.DbTimeoutMs - 300) - DateTime.UtcNow));
+        release.TrySetResult();
+        (await flush)["type"]!.GetValue<string>().Should().Be("flush_ok");
+        await Task.Delay(100);
+
+        cluster.Service.ValueOf("4").Should().Be("41", "the owner waited out the dead backup run's flush before its own");
+        (await ReadAsync(cluster, owner, 4)).Should().Be(41);
+    }
+
     private static (string Owner, string Backup) OwnerAndBackup(MultiNodeCluster cluster, int key)
     {
         var ranking = new KeyOwnership(cluster.Ids).Rank(RawJson.FromInt(key));

@@ -43,6 +43,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Runs before a service reply is delivered to a node: (node, request type) → a task to wait for.</summary>
     public Func<string, string, Task>? BeforeServiceReply { get; set; }
 
+    /// <summary>Runs before the service applies a node's request: (node, request type) → a task to wait for (a write still on its way).</summary>
+    public Func<string, string, Task>? BeforeServiceApply { get; set; }
+
     public static async Task<MultiNodeCluster> StartAsync(NodeOptions options, int count = 3)
     {
         var cluster = new MultiNodeCluster(options, count);
@@ -194,6 +197,11 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         if (dest == Service.Name)
         {
             var type = body["type"]!.GetValue<string>();
+            if (BeforeServiceApply is { } apply)
+            {
+                await apply(from, type);
+            }
+
             if (Service.Handle(line) is { } reply)
             {
                 if (BeforeServiceReply is { } hook)
