@@ -11,9 +11,10 @@ using CacheNode.IntegrationTests.Services;
 namespace CacheNode.IntegrationTests.Harness;
 
 /// <summary>
-/// Several real <see cref="Node"/>s in one process, wired to each other and to a
-/// <see cref="FakeLinKvService"/> through a router that can cut node-to-node links (a partition, as in
-/// Maelstrom: the service stays reachable) and hold back service replies to force races.
+/// One or more real <see cref="Node"/>s in one process, over in-memory pipes, wired to each other and
+/// to a <see cref="FakeLinKvService"/> through a router that can cut node-to-node links (a partition,
+/// as in Maelstrom: the service stays reachable), hold back or delay service traffic to force races,
+/// and kill and restart nodes. Client replies are matched to requests by <c>in_reply_to</c>.
 /// </summary>
 internal sealed class MultiNodeCluster : IAsyncDisposable
 {
@@ -23,6 +24,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     private readonly HashSet<string> _isolated = new(StringComparer.Ordinal);
     private readonly List<NodePipes> _killed = [];
     private readonly NodeOptions _options;
+    private bool _expectCleanExit;
     private readonly Lock _gate = new();
     private long _nextMsgId = 1;
 
@@ -46,9 +48,10 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Runs before the service applies a node's request: (node, request type) → a task to wait for (a write still on its way).</summary>
     public Func<string, string, Task>? BeforeServiceApply { get; set; }
 
-    public static async Task<MultiNodeCluster> StartAsync(NodeOptions options, int count = 3)
+    /// <param name="expectCleanExit">Whether disposing checks that every node exits 0 at the end of its input.</param>
+    public static async Task<MultiNodeCluster> StartAsync(NodeOptions options, int count = 3, bool expectCleanExit = false)
     {
-        var cluster = new MultiNodeCluster(options, count);
+        var cluster = new MultiNodeCluster(options, count) { _expectCleanExit = expectCleanExit };
         var ids = string.Join(',', cluster.Ids.Select(id => $"\"{id}\""));
         foreach (var id in cluster.Ids)
         {
@@ -145,9 +148,13 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes.Values.Where(node => node != NodePipes.Dead))
+        foreach (var (id, node) in _nodes.Where(pair => pair.Value != NodePipes.Dead))
         {
-            await node.StopAsync();
+            var exitCode = await node.StopAsync();
+            if (_expectCleanExit)
+            {
+                exitCode.Should().Be(0, $"{id} exits cleanly at the end of its input");
+            }
         }
 
         // Killed runs are cut off: they stop in the background without holding up the test.
@@ -207,6 +214,11 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
                 if (BeforeServiceReply is { } hook)
                 {
                     await hook(from, type);
+                }
+
+                if (Service.MaxReadReplyDelay > TimeSpan.Zero && type == "read")
+                {
+                    await Task.Delay(Service.MaxReadReplyDelay * Random.Shared.NextDouble());
                 }
 
                 PipesOf(from)?.Deliver(reply);
@@ -277,13 +289,17 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
         public void Deliver(string line) => _toNode.Writer.TryWrite(line);
 
-        public async Task StopAsync()
+        /// <returns>The node's exit code.</returns>
+        public async Task<int> StopAsync()
         {
             _toNode.Writer.TryComplete();
             await _inputPump;
-            await _run.WaitAsync(TimeSpan.FromSeconds(30));
+            var exitCode = await _run.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // The node does not own its output stream (Program.cs closes stdout), so the harness ends it.
             await _output.Writer.CompleteAsync();
             await _outputPump.WaitAsync(TimeSpan.FromSeconds(30));
+            return exitCode;
         }
     }
 }

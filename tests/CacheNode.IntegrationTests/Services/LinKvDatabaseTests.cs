@@ -8,44 +8,45 @@ namespace CacheNode.IntegrationTests.Services;
 /// <summary>The node over the lin-kv service, end to end through the real message format.</summary>
 public sealed class LinKvDatabaseTests
 {
+    private const string Node = "n1";
     private static readonly NodeOptions LinKv = new() { Database = DatabaseKind.LinKv, DbTimeoutMs = 300, DbReadAttempts = 2 };
 
     [Fact]
     public async Task Read_write_and_cas_go_through_the_service_and_keep_its_error_codes()
     {
-        await using var cluster = await InProcessCluster.StartAsync(LinKv);
+        await using var cluster = await MultiNodeCluster.StartAsync(LinKv, count: 1, expectCleanExit: true);
 
-        (await cluster.RequestAsync("""{"type":"read","key":1}"""))["code"]!.GetValue<int>().Should().Be(20);
-        (await cluster.RequestAsync("""{"type":"write","key":1,"value":{"v":[1]}}"""))["type"]!.GetValue<string>().Should().Be("write_ok");
+        (await cluster.RequestAsync(Node, """{"type":"read","key":1}"""))["code"]!.GetValue<int>().Should().Be(20);
+        (await cluster.RequestAsync(Node, """{"type":"write","key":1,"value":{"v":[1]}}"""))["type"]!.GetValue<string>().Should().Be("write_ok");
         cluster.Service.ValueOf("1").Should().Be("""{"v":[1]}""");
-        (await cluster.RequestAsync("""{"type":"cas","key":1,"from":0,"to":2}"""))["code"]!.GetValue<int>().Should().Be(22);
-        (await cluster.RequestAsync("""{"type":"cas","key":1,"from":{"v":[1]},"to":2}"""))["type"]!.GetValue<string>().Should().Be("cas_ok");
-        (await cluster.RequestAsync("""{"type":"cas","key":5,"from":0,"to":2}"""))["code"]!.GetValue<int>().Should().Be(20);
-        (await cluster.RequestAsync("""{"type":"read","key":1}"""))["value"]!.GetValue<int>().Should().Be(2);
+        (await cluster.RequestAsync(Node, """{"type":"cas","key":1,"from":0,"to":2}"""))["code"]!.GetValue<int>().Should().Be(22);
+        (await cluster.RequestAsync(Node, """{"type":"cas","key":1,"from":{"v":[1]},"to":2}"""))["type"]!.GetValue<string>().Should().Be("cas_ok");
+        (await cluster.RequestAsync(Node, """{"type":"cas","key":5,"from":0,"to":2}"""))["code"]!.GetValue<int>().Should().Be(20);
+        (await cluster.RequestAsync(Node, """{"type":"read","key":1}"""))["value"]!.GetValue<int>().Should().Be(2);
         cluster.Service.Received("read").Should().Be(1, "the read after the cas was a cache hit");
     }
 
     [Fact]
     public async Task Dropped_write_reply_is_an_indefinite_error_and_the_write_really_may_have_happened()
     {
-        await using var cluster = await InProcessCluster.StartAsync(LinKv);
+        await using var cluster = await MultiNodeCluster.StartAsync(LinKv, count: 1, expectCleanExit: true);
         cluster.Service.DropNextReplies(1);
 
-        var reply = await cluster.RequestAsync("""{"type":"write","key":3,"value":30}""");
+        var reply = await cluster.RequestAsync(Node, """{"type":"write","key":3,"value":30}""");
 
         reply["code"]!.GetValue<int>().Should().Be(0, "a timeout may hide a write that happened");
         cluster.Service.ValueOf("3").Should().Be("30", "the service did apply it");
-        (await cluster.RequestAsync("""{"type":"read","key":3}"""))["value"]!.GetValue<int>().Should().Be(30, "nothing stale was cached");
+        (await cluster.RequestAsync(Node, """{"type":"read","key":3}"""))["value"]!.GetValue<int>().Should().Be(30, "nothing stale was cached");
     }
 
     [Fact]
     public async Task Dropped_read_reply_is_retried_transparently()
     {
-        await using var cluster = await InProcessCluster.StartAsync(LinKv);
+        await using var cluster = await MultiNodeCluster.StartAsync(LinKv, count: 1, expectCleanExit: true);
         cluster.Service.Seed("7", "70");
         cluster.Service.DropNextReplies(1);
 
-        var reply = await cluster.RequestAsync("""{"type":"read","key":7}""");
+        var reply = await cluster.RequestAsync(Node, """{"type":"read","key":7}""");
 
         reply["value"]!.GetValue<int>().Should().Be(70);
         cluster.Service.Received("read").Should().Be(2);
@@ -54,10 +55,10 @@ public sealed class LinKvDatabaseTests
     [Fact]
     public async Task Thousand_concurrent_cold_reads_send_one_read_to_the_service()
     {
-        await using var cluster = await InProcessCluster.StartAsync(LinKv with { DbTimeoutMs = 5000 });
+        await using var cluster = await MultiNodeCluster.StartAsync(LinKv with { DbTimeoutMs = 5000 }, count: 1, expectCleanExit: true);
         cluster.Service.Seed("\"hot\"", "42");
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => cluster.RequestAsync("""{"type":"read","key":"hot"}""")));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => cluster.RequestAsync(Node, """{"type":"read","key":"hot"}""")));
 
         replies.Should().OnlyContain(r => r["value"]!.GetValue<int>() == 42);
         cluster.Service.Received("read").Should().Be(1);
@@ -70,7 +71,7 @@ public sealed class LinKvDatabaseTests
     public async Task Read_that_starts_after_an_acked_write_never_returns_an_older_value(string strategy)
     {
         var kind = strategy switch { "cache-aside" => StrategyKind.CacheAside, "write-behind" => StrategyKind.WriteBehind, _ => StrategyKind.WriteThrough };
-        await using var cluster = await InProcessCluster.StartAsync(LinKv with { Strategy = kind, DbTimeoutMs = 5000, WriteDelayMs = 5 });
+        await using var cluster = await MultiNodeCluster.StartAsync(LinKv with { Strategy = kind, DbTimeoutMs = 5000, WriteDelayMs = 5 }, count: 1, expectCleanExit: true);
         cluster.Service.MaxReadReplyDelay = TimeSpan.FromMilliseconds(3);
 
         // One writer counts up; readers run alongside, and slow read replies let fills race the writes.
@@ -81,7 +82,7 @@ public sealed class LinKvDatabaseTests
         {
             for (var i = 1; i <= 200; i++)
             {
-                (await cluster.RequestAsync($$"""{"type":"write","key":"r","value":{{i}}}"""))["type"]!.GetValue<string>().Should().Be("write_ok");
+                (await cluster.RequestAsync(Node, $$"""{"type":"write","key":"r","value":{{i}}}"""))["type"]!.GetValue<string>().Should().Be("write_ok");
                 Volatile.Write(ref acked, i);
             }
         });
@@ -90,7 +91,7 @@ public sealed class LinKvDatabaseTests
             while (!writer.IsCompleted)
             {
                 var floor = Volatile.Read(ref acked);
-                var reply = await cluster.RequestAsync("""{"type":"read","key":"r"}""");
+                var reply = await cluster.RequestAsync(Node, """{"type":"read","key":"r"}""");
                 if (reply["type"]!.GetValue<string>() == "read_ok")
                 {
                     reply["value"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(floor, "the read began after that write was acked");
@@ -100,7 +101,7 @@ public sealed class LinKvDatabaseTests
 
         await writer;
         await Task.WhenAll(readers);
-        (await cluster.RequestAsync("""{"type":"flush"}"""))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        (await cluster.RequestAsync(Node, """{"type":"flush"}"""))["type"]!.GetValue<string>().Should().Be("flush_ok");
         cluster.Service.ValueOf("\"r\"").Should().Be("200");
     }
 }
