@@ -1,3 +1,5 @@
+using CacheNode.Threading;
+
 namespace CacheNode.Cluster;
 
 /// <summary>
@@ -18,13 +20,13 @@ internal sealed class GrantedLeases
     {
         _time = time;
         // Rounded up: the grantor errs towards waiting longer.
-        _grantedForTicks = (long)Math.Ceiling(timing.GrantedFor.TotalSeconds * time.TimestampFrequency);
+        _grantedForTicks = time.TicksRoundedUp(timing.GrantedFor);
         // A node that just started cannot know what an earlier run of itself granted before it crashed:
         // it counts every peer as granted now, so its first writes wait out any such lease.
         var now = time.GetTimestamp();
         // Nor can it know whether it sent a database write just before that crash, past a peer it had
         // waited out: such a write may still land for up to a database timeout, so no grants until then.
-        _firstGrantAt = now + (long)Math.Ceiling(((timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack).TotalSeconds * time.TimestampFrequency);
+        _firstGrantAt = now + time.TicksRoundedUp(timing.DatabaseFence);
         _peers = peers.ToDictionary(peer => peer, _ => new PeerGrant { LastGrantedAt = now }, StringComparer.Ordinal);
     }
 

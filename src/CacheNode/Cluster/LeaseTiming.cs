@@ -30,6 +30,12 @@ internal sealed record LeaseTiming(TimeSpan Lease, TimeSpan PeerTimeout, TimeSpa
     /// </summary>
     public TimeSpan RevocationTtl => ((PeerTimeout + GrantedFor + DatabaseTimeout) * (1 + DriftFraction)) + StallAllowance;
 
+    /// <summary>
+    /// How long after a moment a database write sent before it may still land: a node waits this out
+    /// before anything that a late write from before (its own earlier run's, a dead peer's) could undo.
+    /// </summary>
+    public TimeSpan DatabaseFence => (DatabaseTimeout * (1 + DriftFraction)) + Slack;
+
     /// <summary>Room in <see cref="RevocationTtl"/> for a writer that is slow to get going again (scheduling, a GC pause).</summary>
     public static readonly TimeSpan StallAllowance = TimeSpan.FromMilliseconds(500);
 

@@ -3,6 +3,7 @@ using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Replication;
 using CacheNode.Strategies;
+using CacheNode.Threading;
 
 namespace CacheNode.Hosting;
 
@@ -32,23 +33,23 @@ internal static class NodeRuntimeFactory
         var cache = new CacheStore(cacheOptions, context.Time, context.Stats);
         var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time);
 
-        ClusterCoherence? coherence = null;
-        if (coherent)
-        {
-            var timing = new LeaseTiming(
-                Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
-                PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
-                DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
-            coherence = new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Time, context.Stats, context.Log);
-        }
+        // The clocks of leases (write-through, cache-aside) and of custody (write-behind) alike.
+        var timing = new LeaseTiming(
+            Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
+            PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
+            DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
+        var coherence = coherent
+            ? new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Time, context.Stats, context.Log)
+            : null;
 
         var writeBehindOptions = new WriteBehindOptions(TimeSpan.FromMilliseconds(options.WriteDelayMs), options.BatchSize, options.QueueCapacity, options.Overflow);
         // Dirty entries are copied to a backup only where another node could flush them: a shared database.
         // A node's embedded store dies with it anyway.
-        var replication = clustered && options.Strategy == StrategyKind.WriteBehind && database.Name != "local" && !options.UnsafeNoBackup
-            ? CreateReplication(context, membership, database, writeBehindOptions)
+        var clusteredWriteBehind = clustered && options.Strategy == StrategyKind.WriteBehind;
+        var replication = clusteredWriteBehind && database.Name != "local" && !options.UnsafeNoBackup
+            ? CreateReplication(context, membership, database, timing, writeBehindOptions)
             : null;
-        if (clustered && options.Strategy == StrategyKind.WriteBehind && options.UnsafeNoBackup)
+        if (clusteredWriteBehind && options.UnsafeNoBackup)
         {
             // Said loudly: this exists only to prove the tests can catch what it breaks.
             context.Log.Warn("UNSAFE: write-behind keeps no backup copies (CACHENODE_UNSAFE_NO_BACKUP); a crashed node loses its acked, unflushed writes");
@@ -68,7 +69,7 @@ internal static class NodeRuntimeFactory
             replication.Owner.Attach((WriteBehindStrategy)strategy);
         }
 
-        if (clustered && options.Strategy == StrategyKind.WriteBehind)
+        if (clusteredWriteBehind)
         {
             // A peer's flush may wait out a restart fence or a backup's orphan fence (about a lease and a
             // database timeout) before its own database writes.
@@ -86,29 +87,23 @@ internal static class NodeRuntimeFactory
         return new NodeRuntime(membership, database, cache, strategy, coherence, replication);
     }
 
-    private static ClusterReplication CreateReplication(NodeContext context, ClusterMembership membership, IKeyValueDatabase database, WriteBehindOptions flushOptions)
+    private static ClusterReplication CreateReplication(NodeContext context, ClusterMembership membership, IKeyValueDatabase database, LeaseTiming timing, WriteBehindOptions flushOptions)
     {
-        var options = context.Options;
         var time = context.Time;
-        var timing = new LeaseTiming(
-            Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
-            PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
-            DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
         // This run's number: its start time. Peers ignore what an earlier run of this node sent.
         var incarnation = time.GetUtcNow().ToUnixTimeMilliseconds();
-        long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * time.TimestampFrequency);
         var shelfContext = new ShelfContext(
             database,
             flushOptions,
             time,
             context.Stats,
             context.Log,
-            GrantedForTicks: Ticks(timing.GrantedFor),
+            GrantedForTicks: time.TicksRoundedUp(timing.GrantedFor),
             // Flushes the owner sent while it held custody land within a database timeout.
-            FenceTicks: Ticks((timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack),
+            FenceTicks: time.TicksRoundedUp(timing.DatabaseFence),
             // Far longer than a message between nodes stays on its way: a copy older than a drop record
             // arrives while the record is still there to turn it away.
-            DroppedTtlTicks: Ticks(DroppedRecordLifetime));
+            DroppedTtlTicks: time.TicksRoundedUp(DroppedRecordLifetime));
         var shelves = new BackupShelves(membership.Peers, incarnation, shelfContext);
         var owner = new OwnerReplication(membership, incarnation, context.Rpc, shelves, timing, time, context.Stats, context.Log);
         return new ClusterReplication(owner, shelves);

@@ -42,7 +42,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, LeaseTiming timing, TimeProvider time, NodeStats stats, Log log)
     {
         _ownership = new KeyOwnership(membership.NodeIds);
-        var restartFence = Ticks(time, (timing.DatabaseTimeout * (1 + timing.DriftFraction)) + LeaseTiming.Slack);
+        var restartFence = time.TicksRoundedUp(timing.DatabaseFence);
         _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer, restartFence, time), StringComparer.Ordinal);
         _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
         _self = membership.NodeId;
@@ -54,7 +54,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         _stats = stats;
         _log = log;
         // Rounded down: the holder errs towards a shorter custody.
-        _heldForTicks = (long)Math.Floor(timing.HeldFor.TotalSeconds * time.TimestampFrequency);
+        _heldForTicks = time.TicksRoundedDown(timing.HeldFor);
         // Versions continue above any earlier run's: that run started earlier, so its counter began lower
         // (and wrote fewer than a thousand versions per millisecond it ran).
         _version = checked(incarnation * 1000);
@@ -437,8 +437,6 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var ranking = _ownership.Rank(key);
         return ranking[0] == _self && ranking[1] == peer;
     }
-
-    private static long Ticks(TimeProvider time, TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * time.TimestampFrequency);
 
     private static void InterlockedMax(ref long target, long value)
     {
