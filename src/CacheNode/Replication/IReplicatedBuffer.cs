@@ -20,8 +20,8 @@ internal interface IReplicatedBuffer
     /// Gives the key's dirty entry, if there is one, <paramref name="version"/> (higher than its own): a
     /// later write was abandoned, and the backup must keep a copy of the entry above that write's version.
     /// </summary>
-    /// <returns>The entry's value when the key is dirty here; null when it is not.</returns>
-    RawJson? Renumber(RawJson key, long version);
+    /// <returns>False when the key is not dirty here.</returns>
+    bool Renumber(RawJson key, long version);
 
     /// <summary>Flushing may be possible again (custody came back).</summary>
     void WakeFlusher();

@@ -174,8 +174,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         // A drop means "every version up to this one is done with": right only when the key is not dirty
         // here. If it is, its dirty entry is copied again above the abandoned version instead, so the
         // backup keeps a copy of the value this node still has to flush.
-        var renumbered = _buffer?.Renumber(key, NextVersion());
-        if (renumbered is null)
+        if (_buffer?.Renumber(key, NextVersion()) != true)
         {
             link.AddDrop(key, version);
             return;

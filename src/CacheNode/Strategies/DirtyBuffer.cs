@@ -70,15 +70,7 @@ internal sealed class DirtyBuffer
 
             if (_entries.TryGetValue(key, out var entry))
             {
-                var sequence = ++_lastSequence;
-                entry.Value = value;
-                entry.Version = Math.Max(entry.Version + 1, version);
-                if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
-                {
-                    entry.WrittenDuringFlushSequence = sequence;
-                    entry.WrittenDuringFlushAt = now;
-                }
-
+                Supersede(entry, value, Math.Max(entry.Version + 1, version), now);
                 return StageResult.Coalesced;
             }
 
@@ -87,8 +79,7 @@ internal sealed class DirtyBuffer
                 return StageResult.Full;
             }
 
-            _entries.Add(key, new DirtyEntry(value, version, ++_lastSequence, now, ticket));
-            _queue.Enqueue(key);
+            Add(key, value, version, now, ticket);
             return StageResult.Staged;
         }
     }
@@ -104,25 +95,15 @@ internal sealed class DirtyBuffer
         {
             if (_entries.TryGetValue(key, out var entry))
             {
-                if (entry.Version >= version)
+                if (entry.Version < version)
                 {
-                    return false;
-                }
-
-                var sequence = ++_lastSequence;
-                entry.Value = value;
-                entry.Version = version;
-                if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
-                {
-                    entry.WrittenDuringFlushSequence = sequence;
-                    entry.WrittenDuringFlushAt = now;
+                    Supersede(entry, value, version, now);
                 }
 
                 return false;
             }
 
-            _entries.Add(key, new DirtyEntry(value, version, ++_lastSequence, now, ticket));
-            _queue.Enqueue(key);
+            Add(key, value, version, now, ticket);
             Signal();
             return true;
         }
@@ -143,36 +124,28 @@ internal sealed class DirtyBuffer
             }
 
             _entries.Remove(key);
-            entry.Forgotten = true;
             Signal();
             return (true, entry.Ticket);
         }
     }
 
     /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="Replication.IReplicatedBuffer.Renumber"/>).</summary>
-    /// <returns>The entry's value, or null when the key is not dirty.</returns>
-    public RawJson? Renumber(RawJson key, long version, long now)
+    /// <returns>False when the key is not dirty.</returns>
+    public bool Renumber(RawJson key, long version, long now)
     {
         lock (_gate)
         {
             if (!_entries.TryGetValue(key, out var entry))
             {
-                return null;
+                return false;
             }
 
             if (version > entry.Version)
             {
-                var sequence = ++_lastSequence;
-                entry.Version = version;
-                // A flush in flight now writes an older version: the entry stays dirty after it.
-                if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
-                {
-                    entry.WrittenDuringFlushSequence = sequence;
-                    entry.WrittenDuringFlushAt = now;
-                }
+                Supersede(entry, entry.Value, version, now);
             }
 
-            return entry.Value;
+            return true;
         }
     }
 
@@ -288,7 +261,7 @@ internal sealed class DirtyBuffer
     {
         entry.InFlight = true;
         entry.WrittenDuringFlushSequence = 0;
-        return new DirtySnapshot(key, entry.Value, entry.Version, entry.DirtySince);
+        return new DirtySnapshot(key, entry.Value, entry.Version, entry.DirtySince, entry.Generation);
     }
 
     /// <summary>Whether a write of <paramref name="key"/> would find a place now (it is dirty already, or the buffer is not full).</summary>
@@ -328,9 +301,10 @@ internal sealed class DirtyBuffer
         (bool Removed, WriteTicket? Ticket) flushed = (false, null);
         lock (_gate)
         {
-            if (!_entries.TryGetValue(snapshot.Key, out var entry) || entry.Forgotten)
+            if (!_entries.TryGetValue(snapshot.Key, out var entry) || entry.Generation != snapshot.Generation)
             {
-                // Forgotten meanwhile: a newer version reached the database another way.
+                // Forgotten meanwhile (a newer version reached the database another way), and perhaps
+                // dirty again since in a new entry whose own flush this outcome says nothing about.
                 return flushed;
             }
 
@@ -391,6 +365,27 @@ internal sealed class DirtyBuffer
             }
 
             await progress.WaitAsync(cancellationToken);
+        }
+    }
+
+    // Under _gate. A new entry: its creation sequence, unique, is its generation.
+    private void Add(RawJson key, RawJson value, long version, long now, WriteTicket? ticket)
+    {
+        _entries.Add(key, new DirtyEntry(value, version, ++_lastSequence, now, ticket));
+        _queue.Enqueue(key);
+    }
+
+    // Under _gate: a newer write (or version) replaces the entry's; if a flush of it is in flight, that
+    // flush now writes an older version, and the entry stays dirty after it.
+    private void Supersede(DirtyEntry entry, RawJson value, long version, long now)
+    {
+        var sequence = ++_lastSequence;
+        entry.Value = value;
+        entry.Version = version;
+        if (entry.InFlight && entry.WrittenDuringFlushSequence == 0)
+        {
+            entry.WrittenDuringFlushSequence = sequence;
+            entry.WrittenDuringFlushAt = now;
         }
     }
 

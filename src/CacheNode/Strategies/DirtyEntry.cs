@@ -11,6 +11,7 @@ internal sealed class DirtyEntry
         Ticket = ticket;
         Value = value;
         Version = version;
+        Generation = sequence;
         FirstUnflushedSequence = sequence;
         DirtySince = now;
     }
@@ -40,8 +41,11 @@ internal sealed class DirtyEntry
 
     public bool InFlight { get; set; }
 
-    /// <summary>Forgotten while its flush was in flight (a backup flushed a newer version): the flush's outcome no longer matters.</summary>
-    public bool Forgotten { get; set; }
+    /// <summary>
+    /// The buffer's sequence number when this entry was created, unique: a flush's outcome applies only to
+    /// the entry it was taken from, not to a later entry of the same key.
+    /// </summary>
+    public long Generation { get; }
 
     public int Failures { get; set; }
 

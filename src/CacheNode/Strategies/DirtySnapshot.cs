@@ -4,4 +4,5 @@ namespace CacheNode.Strategies;
 
 /// <summary>A dirty value taken for flushing, with the version it had when taken.</summary>
 /// <param name="DirtySince">When the oldest write this flush covers was staged (a timestamp): the flush lag counts from it.</param>
-internal readonly record struct DirtySnapshot(RawJson Key, RawJson Value, long Version, long DirtySince = 0);
+/// <param name="Generation">The entry it was taken from (<see cref="DirtyEntry.Generation"/>).</param>
+internal readonly record struct DirtySnapshot(RawJson Key, RawJson Value, long Version, long DirtySince = 0, long Generation = 0);

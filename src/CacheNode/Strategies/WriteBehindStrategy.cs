@@ -138,7 +138,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
         Cache.Invalidate(flushed.Key);
     }
 
-    RawJson? IReplicatedBuffer.Renumber(RawJson key, long version) => _buffer.Renumber(key, version, _time.GetTimestamp());
+    bool IReplicatedBuffer.Renumber(RawJson key, long version) => _buffer.Renumber(key, version, _time.GetTimestamp());
 
     void IReplicatedBuffer.WakeFlusher() => _flusher.Wake();
 

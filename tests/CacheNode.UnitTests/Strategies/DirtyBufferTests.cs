@@ -99,6 +99,23 @@ public sealed class DirtyBufferTests
         buffer.TakeDue(10, now: 10 * Delay, Delay, urgent: true, Always, out _).Should().BeEmpty("a forgotten key is not retried");
     }
 
+    [Fact]
+    public void Outcome_of_a_forgotten_entrys_flush_says_nothing_about_a_later_entry_of_the_same_key()
+    {
+        var buffer = new DirtyBuffer(capacity: 10);
+        Stage(buffer, 1, 10, version: 5, now: 0);
+        var old = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
+        buffer.Forget(Int(1), throughVersion: 5);
+        Stage(buffer, 1, 11, version: 6, now: Delay);
+        var current = buffer.TakeDue(10, now: 2 * Delay, Delay, urgent: false, Always, out _).Single();
+
+        buffer.Complete(old, succeeded: true, retryAt: 0).Removed.Should().BeFalse();
+
+        buffer.TakeDue(10, now: 10 * Delay, Delay, urgent: true, Always, out _).Should().BeEmpty("version 6 is still in flight: one flush per key");
+        buffer.Complete(current, succeeded: true, retryAt: 0).Removed.Should().BeTrue();
+        buffer.Count.Should().Be(0);
+    }
+
     private static StageResult Stage(DirtyBuffer buffer, long key, long value, long version, long now) =>
         buffer.TryStage(Int(key), Int(value), version, now, Ticket(key));
 
