@@ -70,13 +70,13 @@ internal sealed record RunSummary(
                 },
                 StringComparer.Ordinal);
         var all = Math.Max(1, result.History.Count);
-        long hits = 0, misses = 0, flushed = 0;
+        long hits = 0, misses = 0;
+        // Null unless some node flushed something: a lag of nothing is no figure.
         long? flushLag = null;
         foreach (var stats in result.NodeStats.Values)
         {
             hits += stats?["hits"]?.GetValue<long>() ?? 0;
             misses += stats?["misses"]?.GetValue<long>() ?? 0;
-            flushed += stats?["flushed"]?.GetValue<long>() ?? 0;
             if (stats?["flush_lag_p99_ms"]?.GetValue<long>() is { } lag && (stats["flushed"]?.GetValue<long>() ?? 0) > 0)
             {
                 flushLag = Math.Max(flushLag ?? 0, lag);
@@ -114,7 +114,7 @@ internal sealed record RunSummary(
             WorstWriteMs = okWrites.Count == 0 ? 0 : okWrites.Max(),
             ReplicationMessagesPerSecond = Sent("backup", "backup_ok", "recover", "recover_ok") / Math.Max(0.001, result.Duration.TotalSeconds),
             DatabaseWritesPerWrite = (double)result.DatabaseWrites / writes,
-            FlushLagP99Ms = flushed > 0 ? flushLag : null,
+            FlushLagP99Ms = flushLag,
             KeysReadBack = result.DatabaseReadBack is { Checked: true } readBack ? readBack.KeysRead : null,
             ReadBackSkipped = result.DatabaseReadBack?.SkippedBecause,
             LostWrites = result.DatabaseReadBack?.LostKeys.Count ?? 0,

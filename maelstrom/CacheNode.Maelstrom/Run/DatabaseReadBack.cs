@@ -21,7 +21,7 @@ internal static class DatabaseReadBack
 
     private static readonly TimeSpan FlushBudget = TimeSpan.FromSeconds(20);
 
-    /// <summary>Flushes every node and records a direct read of keys 0..<paramref name="keyCount"/>-1; null when the nodes never wrote to lin-kv.</summary>
+    /// <summary>Flushes every node and records a direct read of keys 0..<paramref name="keyCount"/>-1; not applicable when the nodes never wrote to lin-kv.</summary>
     public static async Task<DatabaseReadBackResult> RunAsync(
         Client admin, IReadOnlyList<NodeHost> nodes, LinKvService linKv, HistoryRecorder history, int keyCount, int processBase, TimeSpan timeout, RunFailures failures, CancellationToken cancellationToken)
     {
