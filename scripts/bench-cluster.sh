@@ -17,7 +17,7 @@ nodes="${NODES:-3}"
 run() {
   local out
   out=$(dotnet "$runner" test -w lin-kv --bin scripts/cachenode --node-count "$nodes" --time-limit 30 --rate 500 \
-        --concurrency 4n --latency 5 --key-count 100 --read-ratio 0.9 --seed 42 --env CACHENODE_LOG=warn "$@" 2>&1) || true
+        --concurrency 4n --latency 5 --keys 100 --read-ratio 0.9 --seed 42 --node-checks --env CACHENODE_LOG=warn "$@" 2>&1) || true
   grep -E '^report: ' <<<"$out" | sed 's/^report: //; s#/index.html$##'
 }
 

@@ -19,7 +19,7 @@ runner=maelstrom/CacheNode.Maelstrom/bin/Release/net10.0/CacheNode.Maelstrom.dll
 run() {
   local out
   out=$(dotnet "$runner" test -w lin-kv --bin scripts/cachenode --node-count 3 --time-limit 20 --concurrency 4n \
-        --latency 5 --seed 42 --env CACHENODE_LOG=warn "$@" 2>&1) || true
+        --latency 5 --seed 42 --node-checks --env CACHENODE_LOG=warn "$@" 2>&1) || true
   grep -E '^report: ' <<<"$out" | sed 's/^report: //; s#/index.html$##'
 }
 
@@ -27,18 +27,18 @@ echo "running: write latency" >&2
 latency=()
 for nodes in 3 1; do
   for strategy in write-through write-behind; do
-    latency+=("$(run --rate 200 --key-count 100 --read-ratio 0.5 --env "CACHENODE_STRATEGY=$strategy" --env CACHENODE_DB=lin-kv --node-count "$nodes")")
+    latency+=("$(run --rate 200 --keys 100 --read-ratio 0.5 --env "CACHENODE_STRATEGY=$strategy" --env CACHENODE_DB=lin-kv --node-count "$nodes")")
   done
 done
 
 echo "running: hot-key storm" >&2
-storm=("$(run --rate 200 --key-count 10 --read-ratio 0 --env CACHENODE_STRATEGY=write-through)")
+storm=("$(run --rate 200 --keys 10 --read-ratio 0 --env CACHENODE_STRATEGY=write-through)")
 for delay in 50 500; do
-  storm+=("$(run --rate 200 --key-count 10 --read-ratio 0 --env CACHENODE_STRATEGY=write-behind --env "CACHENODE_WRITE_DELAY_MS=$delay")")
+  storm+=("$(run --rate 200 --keys 10 --read-ratio 0 --env CACHENODE_STRATEGY=write-behind --env "CACHENODE_WRITE_DELAY_MS=$delay")")
 done
 
 echo "running: kills" >&2
-kills=("$(run --rate 200 --key-count 10 --read-ratio 0.5 --env CACHENODE_STRATEGY=write-behind --nemesis kill,partition --nemesis-interval 2)")
+kills=("$(run --rate 200 --keys 10 --read-ratio 0.5 --env CACHENODE_STRATEGY=write-behind --nemesis kill,partition --nemesis-interval 2)")
 
 echo
 echo "### Write latency, 3 nodes and 1, 200 ops/s, read ratio 0.5, 100 Zipf keys, latency 5 ms"

@@ -19,7 +19,7 @@ for strategy in write-through cache-aside write-behind; do
   echo
   echo "=== $strategy"
   args=(test -w lin-kv --bin scripts/cachenode --node-count 3 --time-limit 20 --rate 100 --concurrency 2n
-        --latency 5 --nemesis partition --nemesis-interval 5 --seed 7 --env "CACHENODE_STRATEGY=$strategy" "$@")
+        --latency 5 --nemesis partition --nemesis-interval 5 --seed 7 --node-checks --env "CACHENODE_STRATEGY=$strategy" "$@")
   echo "+ dotnet $runner ${args[*]}"
   set +e
   output=$(dotnet "$runner" "${args[@]}" 2>&1)

@@ -3,9 +3,15 @@ using CacheNode.Maelstrom.Cli;
 using CacheNode.Maelstrom.Report;
 using CacheNode.Maelstrom.Run;
 
-// A local, Maelstrom-compatible test runner: `test -w lin-kv --bin PATH --node-count 3 ...`.
+// A local twin of Maelstrom's `test` command: `test -w lin-kv --bin PATH --node-count 3 ...`.
 // `compare DIR...` prints a Markdown table of finished runs; `compare --writes DIR...` their write side.
-// Exit code: 0 valid, 1 invalid or unknown, 2 bad usage.
+// Exit status as Jepsen's cli: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash.
+if (RunnerOptionsParser.WantsHelp(args))
+{
+    Console.WriteLine(RunnerOptionsParser.Usage);
+    return 0;
+}
+
 if (args is ["compare", .. var runs])
 {
     try
@@ -16,7 +22,7 @@ if (args is ["compare", .. var runs])
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException)
     {
         await Console.Error.WriteLineAsync($"maelstrom compare: {ex.Message}");
-        return 2;
+        return 254;
     }
 }
 
@@ -25,19 +31,46 @@ try
 {
     options = RunnerOptionsParser.Parse(args);
 }
-catch (UsageException ex)
+catch (Exception ex) when (ex is UsageException or IOException)
 {
     await Console.Error.WriteLineAsync($"maelstrom: {ex.Message}\n{RunnerOptionsParser.Usage}");
-    return 2;
+    return 254;
 }
 
-var result = await new TestRun(options, Console.Out).ExecuteAsync();
+RunResult result;
+try
+{
+    result = await new TestRun(options, Console.Out).ExecuteAsync();
+}
+catch (Exception ex)
+{
+    await Console.Error.WriteLineAsync($"maelstrom: the runner broke: {ex}");
+    return 255;
+}
+
 var summary = RunSummary.Of(result);
 await ReportWriter.WriteAsync(result, summary);
 
 foreach (var failure in result.Failures)
 {
     Console.WriteLine($"run failure: {failure}");
+}
+
+foreach (var warning in result.Warnings.Take(20))
+{
+    Console.WriteLine($"warning: {warning}");
+}
+
+if (result.Crashes.Count > 0)
+{
+    foreach (var crash in result.Crashes)
+    {
+        Console.WriteLine($"crash: {crash}");
+    }
+
+    Console.WriteLine($"report: {Path.Combine(result.StoreDirectory, "index.html")}");
+    Console.WriteLine($"CRASHED: {result.Crashes[0].Split('\n')[0]}");
+    return result.ExitCode;
 }
 
 foreach (var line in summary.Lines())
@@ -53,4 +86,4 @@ foreach (var detail in result.Verdict.Details)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check took {result.CheckDuration.TotalSeconds:0.00} s; runner CPU {result.RunnerCpuSeconds:0.0} s, nodes CPU {result.NodesCpuSeconds:0.0} s"));
 Console.WriteLine($"report: {Path.Combine(result.StoreDirectory, "index.html")}");
 Console.WriteLine($"{ReportWriter.VerdictWord(result.Valid)}: {result.Verdict.Summary}");
-return result.Valid == true ? 0 : 1;
+return result.ExitCode;

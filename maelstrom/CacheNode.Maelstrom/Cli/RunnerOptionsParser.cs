@@ -2,29 +2,74 @@ using System.Globalization;
 
 namespace CacheNode.Maelstrom.Cli;
 
-/// <summary>Parses <c>test -w lin-kv --bin X --node-count 3 ...</c>, Maelstrom's own option names.</summary>
+/// <summary>
+/// Parses <c>test -w lin-kv --bin X --node-count 3 ...</c> with Maelstrom's option names and defaults
+/// (maelstrom core.clj <c>opt-spec</c> plus Jepsen cli.clj <c>test-opt-spec</c>). Maelstrom options this
+/// runner has no use for are accepted and listed in <see cref="RunnerOptions.IgnoredOptions"/>; options
+/// neither knows are a usage error, as in Maelstrom (exit 254).
+/// </summary>
 internal static class RunnerOptionsParser
 {
     public const string Usage = """
-        usage: maelstrom test -w lin-kv|echo --bin PATH [options]
-          --bin PATH                 the node program (started once per node, no arguments)
-          --node-count N             nodes n0..n{N-1} (default 1)
-          --time-limit S             seconds of workload (default 10)
-          --rate R                   client operations per second, all clients together (default 100)
-          --concurrency C|Cn         client processes, or C times the node count (default 2n)
-          --latency MS               mean one-way message latency (default 0)
+        usage: maelstrom test -w lin-kv|echo --bin PATH [options] [-- node args]
+
+        Maelstrom's options (same names, same defaults):
+          --bin PATH                 the node program, started once per node with the non-option arguments
+          -w, --workload NAME        lin-kv (default) or echo
+          --node-count N             nodes n0..n{N-1}; without it (and without --nodes) n1..n5
+          --nodes LIST, --node NAME  node names (comma-separated list; --node repeatable)
+          --time-limit S             seconds of workload (default 60)
+          --rate R                   operations per second over all clients (default 5)
+          --concurrency C|Cn         client threads, or C times the node count (default 1n; lin-kv needs a
+                                     multiple of 2n, as in Maelstrom)
+          --latency MS               mean node-to-node latency; client messages have none (default 0)
           --latency-dist D           constant | uniform | exponential (default constant)
-          --nemesis F[,F]            partition, pause, kill (default none)
-          --nemesis-interval S       seconds between fault changes (default 5)
-          --key-count K              keys of the lin-kv workload (default 8)
-          --read-ratio F             fraction of reads, 0..1 (default 0.5; writes and cas share the rest)
-          --key-skew S               Zipf exponent for key choice (default 0: uniform)
+          --nemesis F[,F]            partition (Maelstrom's shapes and timing); runner-only: pause, kill
+          --nemesis-interval S       mean seconds between fault starts and stops (default 10)
+          --availability A           total, or the fraction of operations that must succeed (default: no check)
+          --log-stderr               copy node stderr to the console
+          -h, --help                 this text
+          Accepted and reported, without effect here: --log-net-send, --log-net-recv, --key-count,
+          --max-txn-length, --max-writes-per-key, --topology, --consistency-models, --test-count 1,
+          --leave-db-running, --logging-json, --username, --password, --ssh-private-key,
+          --strict-host-key-checking, --no-ssh
+
+        Runner-only extensions (a plain Maelstrom command line never sets these):
           --seed N                   random seed (default: time-based; printed in the report)
-          --store DIR                where reports go (default store)
+          --keys K                   K keys drawn at random instead of Jepsen's one-key-at-a-time generator
+          --read-ratio F             with --keys: fraction of reads (default 0.5; write and cas share the rest)
+          --key-skew S               with --keys: Zipf exponent (default 0: uniform)
+          --store DIR                where runs are stored (default store)
           --env NAME=VALUE           environment for every node (repeatable); CACHENODE_* variables of the
                                      runner's own environment are passed through as well
-          --no-db-check              skip the final read-back of every key from lin-kv
+          --final-reads              after the time limit: heal, settle, every client reads every key
+          --node-checks              CacheNode's own checks: final reads, flush, every key read back from
+                                     lin-kv (lost writes), stats, and a clean exit at end of input
+
+        Exit status: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash (a node failed to start,
+        answer init, or exited during the test).
         """;
+
+    private static readonly HashSet<string> IgnoredValueFlags = new(StringComparer.Ordinal)
+    {
+        "--key-count", "--max-txn-length", "--max-writes-per-key", "--topology", "--consistency-models",
+        "--username", "--password", "--ssh-private-key",
+    };
+
+    private static readonly HashSet<string> ValueFlags = new(StringComparer.Ordinal)
+    {
+        "-w", "--workload", "--bin", "--node-count", "--nodes", "-n", "--node", "--nodes-file", "--time-limit", "--rate", "--concurrency",
+        "--latency", "--latency-dist", "--nemesis", "--nemesis-interval", "--availability", "--test-count",
+        "--seed", "--keys", "--read-ratio", "--key-skew", "--store", "--env",
+    };
+
+    private static readonly HashSet<string> IgnoredSwitches = new(StringComparer.Ordinal)
+    {
+        "--log-net-send", "--log-net-recv", "--leave-db-running", "--logging-json", "--strict-host-key-checking", "--no-ssh",
+    };
+
+    /// <summary>True if the arguments ask for help (<c>-h</c>/<c>--help</c> anywhere).</summary>
+    public static bool WantsHelp(IReadOnlyList<string> args) => args.Any(a => a is "-h" or "--help" or "help");
 
     public static RunnerOptions Parse(IReadOnlyList<string> args)
     {
@@ -33,10 +78,13 @@ internal static class RunnerOptionsParser
             throw new UsageException("the first argument must be 'test'");
         }
 
-        string? bin = null;
-        string concurrency = "2n";
         var options = new RunnerOptions { Bin = string.Empty };
-        var environment = new Dictionary<string, string>();
+        string? bin = null;
+        List<string>? nodes = null;
+        var binArgs = new List<string>();
+        var ignored = new List<string>();
+        var extensions = new List<string>();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
         {
             if (name.StartsWith("CACHENODE_", StringComparison.Ordinal))
@@ -48,10 +96,39 @@ internal static class RunnerOptionsParser
         for (var i = 1; i < args.Count; i++)
         {
             var flag = args[i];
-            if (flag == "--no-db-check")
+            if (flag == "--")
             {
-                options = options with { CheckDatabase = false };
+                binArgs.AddRange(args.Skip(i + 1));
+                break;
+            }
+
+            if (!flag.StartsWith('-'))
+            {
+                binArgs.Add(flag);
                 continue;
+            }
+
+            switch (flag)
+            {
+                case "--log-stderr":
+                    options = options with { LogStderr = true };
+                    continue;
+                case "--final-reads":
+                    options = options with { FinalReads = true };
+                    extensions.Add(flag);
+                    continue;
+                case "--node-checks":
+                    options = options with { NodeChecks = true };
+                    extensions.Add(flag);
+                    continue;
+                case var s when IgnoredSwitches.Contains(s):
+                    ignored.Add(flag);
+                    continue;
+            }
+
+            if (!ValueFlags.Contains(flag) && !IgnoredValueFlags.Contains(flag))
+            {
+                throw new UsageException($"unknown option {flag}");
             }
 
             if (i + 1 >= args.Count)
@@ -60,49 +137,65 @@ internal static class RunnerOptionsParser
             }
 
             var value = args[++i];
+            if (IgnoredValueFlags.Contains(flag))
+            {
+                ignored.Add($"{flag} {value}");
+                continue;
+            }
+
+            if (flag is "--seed" or "--keys" or "--read-ratio" or "--key-skew" or "--store" or "--env")
+            {
+                extensions.Add(flag == "--env" ? $"--env {value}" : $"{flag} {value}");
+            }
+
             options = flag switch
             {
-                "-w" or "--workload" => options with { Workload = OneOf(flag, value, "lin-kv", "echo") },
+                "-w" or "--workload" => options with { Workload = Workload(flag, value) },
                 "--bin" => options with { Bin = bin = value },
                 "--node-count" => options with { NodeCount = Int(flag, value, 1, 64) },
+                "--nodes" => options with { NodeIds = nodes = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },
+                "-n" or "--node" => options with { NodeIds = nodes = [.. nodes ?? [], value] },
                 "--time-limit" => options with { TimeLimitSeconds = Double(flag, value, 0.1, 86_400) },
-                "--rate" => options with { Rate = Double(flag, value, 0.1, 1_000_000) },
+                "--rate" => options with { Rate = Double(flag, value, 0, 1_000_000) },
+                "--concurrency" => options with { ConcurrencySpec = Concurrency(value) },
                 "--latency" => options with { LatencyMs = Double(flag, value, 0, 60_000) },
-                "--latency-dist" => options with
-                {
-                    LatencyDistribution = OneOf(flag, value, "constant", "uniform", "exponential") switch
-                    {
-                        "uniform" => LatencyDistribution.Uniform,
-                        "exponential" => LatencyDistribution.Exponential,
-                        _ => LatencyDistribution.Constant,
-                    },
-                },
+                "--latency-dist" => options with { LatencyDistribution = Distribution(value) },
                 "--nemesis" => options with { Nemesis = Faults(value) },
-                "--nemesis-interval" => options with { NemesisIntervalSeconds = Double(flag, value, 0.1, 3600) },
-                "--key-count" => options with { KeyCount = Int(flag, value, 1, 1_000_000) },
+                "--nemesis-interval" => options with { NemesisIntervalSeconds = Double(flag, value, 0.01, 3600) },
+                "--availability" => options with { Availability = AvailabilityTarget(value) },
+                "--test-count" => value == "1" ? options : throw new UsageException($"--test-count: this runner runs one test per command, not '{value}'"),
+                "--nodes-file" => options with { NodeIds = nodes = [.. nodes ?? [], .. File.ReadAllLines(value).Select(l => l.Trim()).Where(l => l.Length > 0)] },
+                "--seed" => options with { Seed = Int(flag, value, int.MinValue, int.MaxValue) },
+                "--keys" => options with { UniformKeys = Int(flag, value, 1, 1_000_000) },
                 "--read-ratio" => options with { ReadRatio = Double(flag, value, 0, 1) },
                 "--key-skew" => options with { KeySkew = Double(flag, value, 0, 10) },
-                "--seed" => options with { Seed = Int(flag, value, int.MinValue, int.MaxValue) },
                 "--store" => options with { StoreDirectory = value },
                 "--env" => AddEnvironment(options, environment, value),
-                "--concurrency" => options,
                 _ => throw new UsageException($"unknown option {flag}"),
             };
-            if (flag == "--concurrency")
-            {
-                concurrency = value;
-            }
         }
 
         if (bin is null)
         {
-            throw new UsageException("--bin is required");
+            throw new UsageException("--bin is required (Expected a --bin PATH_TO_BINARY to test)");
+        }
+
+        if (options.NodeIds.Count == 0 || options.NodeIds.Distinct(StringComparer.Ordinal).Count() != options.NodeIds.Count)
+        {
+            throw new UsageException("--nodes must name at least one node, each once");
+        }
+
+        if (options.Concurrency < 1)
+        {
+            throw new UsageException("--concurrency must be at least 1");
         }
 
         return options with
         {
-            Concurrency = ParseConcurrency(concurrency, options.NodeCount),
+            BinArgs = binArgs,
             NodeEnvironment = environment,
+            IgnoredOptions = ignored,
+            Extensions = extensions,
         };
     }
 
@@ -118,27 +211,44 @@ internal static class RunnerOptionsParser
         return options;
     }
 
-    private static int ParseConcurrency(string value, int nodeCount)
+    private static string Workload(string flag, string value) => value switch
     {
-        var perNode = value.EndsWith('n');
-        var number = Int("--concurrency", perNode ? value[..^1] : value, 1, 10_000);
-        return perNode ? number * nodeCount : number;
-    }
+        "lin-kv" or "echo" => value,
+        "broadcast" or "g-set" or "g-counter" or "pn-counter" or "txn-list-append" or "txn-rw-register" or "unique-ids" or "kafka" =>
+            throw new UsageException($"{flag} {value} is a Maelstrom workload this runner does not implement (lin-kv, echo)"),
+        _ => throw new UsageException($"{flag} must be one of lin-kv, echo, not '{value}'"),
+    };
+
+    private static string Concurrency(string value) =>
+        System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d+n?$")
+            ? value
+            : throw new UsageException($"--concurrency must be an integer, optionally followed by n, not '{value}'");
+
+    private static LatencyDistribution Distribution(string value) => value switch
+    {
+        "constant" => LatencyDistribution.Constant,
+        "uniform" => LatencyDistribution.Uniform,
+        "exponential" => LatencyDistribution.Exponential,
+        _ => throw new UsageException($"--latency-dist must be one of constant, uniform, exponential, not '{value}'"),
+    };
+
+    private static double AvailabilityTarget(string value) =>
+        value == "total" ? double.PositiveInfinity : Double("--availability", value, 0, 1);
 
     private static HashSet<string> Faults(string value)
     {
         var faults = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         foreach (var fault in faults)
         {
-            OneOf("--nemesis", fault, "partition", "pause", "kill", "none");
+            if (fault is not ("partition" or "pause" or "kill" or "none"))
+            {
+                throw new UsageException($"--nemesis must be one of partition, pause, kill, not '{fault}'");
+            }
         }
 
         faults.Remove("none");
         return faults;
     }
-
-    private static string OneOf(string flag, string value, params string[] choices) =>
-        choices.Contains(value, StringComparer.Ordinal) ? value : throw new UsageException($"{flag} must be one of {string.Join(", ", choices)}, not '{value}'");
 
     private static int Int(string flag, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max

@@ -4,7 +4,11 @@ using CacheNode.Maelstrom.Net;
 
 namespace CacheNode.Maelstrom.Clients;
 
-/// <summary>A Maelstrom client endpoint (<c>c1</c>, <c>c2</c>, …): sends requests to nodes and matches replies by <c>in_reply_to</c>.</summary>
+/// <summary>
+/// A Maelstrom client endpoint (<c>c1</c>, <c>c2</c>, …): sends requests to nodes and matches replies by
+/// <c>in_reply_to</c>. A reply that matches no request it waits for (late, or with an <c>in_reply_to</c>
+/// that is not an integer) is ignored, as Maelstrom's client.clj <c>recv!</c> does.
+/// </summary>
 internal sealed class Client(string id, Network network) : IEndpoint
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _pending = new();
@@ -36,8 +40,9 @@ internal sealed class Client(string id, Network network) : IEndpoint
 
     public void Deliver(string line)
     {
-        var body = JsonNode.Parse(line)?["body"]?.AsObject();
-        if (body?["in_reply_to"]?.GetValue<long>() is { } replyTo && _pending.TryRemove(replyTo, out var waiter))
+        if (JsonNode.Parse(line)?["body"] is JsonObject body
+            && body["in_reply_to"] is JsonValue replyTo && replyTo.TryGetValue<long>(out var msgId)
+            && _pending.TryRemove(msgId, out var waiter))
         {
             waiter.TrySetResult(body);
         }

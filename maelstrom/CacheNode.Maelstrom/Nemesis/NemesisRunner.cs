@@ -5,8 +5,12 @@ using CacheNode.Maelstrom.Nodes;
 namespace CacheNode.Maelstrom.Nemesis;
 
 /// <summary>
-/// Alternates between a fault and calm every interval: a partition, a paused node (SIGSTOP) or a killed
-/// node that is started again (and gets <c>init</c> again) when the fault heals.
+/// Faults on Jepsen's schedule (nemesis/combined.clj <c>partition-package</c>): start, stop, start, …
+/// (<c>gen/flip-flop</c>), staggered: the first start at once, each next step after a gap drawn
+/// uniformly from 0 to 2 × the interval. Partitions are Maelstrom's only fault; their shapes are
+/// <see cref="PartitionPlans"/>. The runner-only process faults, pausing a node's process group
+/// (SIGSTOP) or killing it (SIGKILL, then restarted with a fresh <c>init</c> when the fault stops),
+/// follow the same schedule on a stream of their own.
 /// </summary>
 internal sealed class NemesisRunner(
     IReadOnlySet<string> faults,
@@ -18,7 +22,9 @@ internal sealed class NemesisRunner(
     Stopwatch clock)
 {
     private readonly List<NemesisEvent> _events = [];
-    private Func<Task>? _heal;
+    private readonly Lock _gate = new();
+    private Func<Task>? _healPartition;
+    private Func<Task>? _healProcess;
 
     public IReadOnlyList<NemesisEvent> Events
     {
@@ -31,83 +37,109 @@ internal sealed class NemesisRunner(
         }
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        if (faults.Count == 0)
+        var streams = new List<Task>();
+        if (faults.Contains("partition"))
         {
-            return;
+            streams.Add(FlipFlopAsync(StartPartition, () => Heal(ref _healPartition), cancellationToken));
         }
 
-        var kinds = faults.Order(StringComparer.Ordinal).ToList();
-        while (true)
+        var processFaults = faults.Where(f => f is "kill" or "pause").Order(StringComparer.Ordinal).ToList();
+        if (processFaults.Count > 0)
         {
+            streams.Add(FlipFlopAsync(() => StartProcessFaultAsync(processFaults[Next(processFaults.Count)]), () => Heal(ref _healProcess), cancellationToken));
+        }
+
+        return Task.WhenAll(streams);
+    }
+
+    /// <summary>Ends whatever faults are active (the runner-only final phase; Maelstrom's lin-kv leaves them be).</summary>
+    public async Task HealAsync()
+    {
+        await Heal(ref _healPartition);
+        await Heal(ref _healProcess);
+    }
+
+    private async Task FlipFlopAsync(Func<Task> start, Func<Task> stop, CancellationToken cancellationToken)
+    {
+        var starting = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await (starting ? start() : stop());
+            starting = !starting;
             try
             {
-                await Task.Delay(interval, cancellationToken);
+                await Task.Delay(TimeSpan.FromTicks((long)(NextDouble() * 2 * interval.Ticks)), cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-
-            if (_heal is null)
-            {
-                await StartAsync(kinds[random.Next(kinds.Count)]);
-            }
-            else
-            {
-                await HealAsync();
-            }
         }
     }
 
-    /// <summary>Ends whatever fault is active (called before the final phase).</summary>
-    public async Task HealAsync()
+    private Task StartPartition()
     {
-        if (Interlocked.Exchange(ref _heal, null) is { } heal)
+        string description;
+        Grudge grudge;
+        lock (_gate)
         {
-            await heal();
+            (description, grudge) = PartitionPlans.Pick([.. nodes.Select(n => n.Id)], random);
+        }
+
+        network.Partition(grudge.Drops);
+        Record(description);
+        Volatile.Write(ref _healPartition, () =>
+        {
+            network.Heal();
+            Record("partition healed");
+            return Task.CompletedTask;
+        });
+        return Task.CompletedTask;
+    }
+
+    private async Task StartProcessFaultAsync(string kind)
+    {
+        var victim = nodes[Next(nodes.Count)];
+        if (kind == "pause")
+        {
+            victim.Pause();
+            Record($"paused {victim.Id}");
+            Volatile.Write(ref _healProcess, () =>
+            {
+                victim.Resume();
+                Record($"resumed {victim.Id}");
+                return Task.CompletedTask;
+            });
+            return;
+        }
+
+        await victim.KillAsync();
+        Record($"killed {victim.Id}");
+        Volatile.Write(ref _healProcess, async () =>
+        {
+            victim.Start();
+            await reinitialize(victim);
+            Record($"restarted {victim.Id}");
+        });
+    }
+
+    private static Task Heal(ref Func<Task>? heal) => Interlocked.Exchange(ref heal, null) is { } pending ? pending() : Task.CompletedTask;
+
+    private int Next(int count)
+    {
+        lock (_gate)
+        {
+            return random.Next(count);
         }
     }
 
-    private async Task StartAsync(string kind)
+    private double NextDouble()
     {
-        var names = nodes.Select(n => n.Id).ToList();
-        switch (kind)
+        lock (_gate)
         {
-            case "partition":
-                var (description, cut) = PartitionPlans.Pick(names, random);
-                network.Partition(cut);
-                Record(description);
-                _heal = () =>
-                {
-                    network.Heal();
-                    Record("partition healed");
-                    return Task.CompletedTask;
-                };
-                break;
-            case "pause":
-                var paused = nodes[random.Next(nodes.Count)];
-                paused.Pause();
-                Record($"paused {paused.Id}");
-                _heal = () =>
-                {
-                    paused.Resume();
-                    Record($"resumed {paused.Id}");
-                    return Task.CompletedTask;
-                };
-                break;
-            case "kill":
-                var victim = nodes[random.Next(nodes.Count)];
-                await victim.KillAsync();
-                Record($"killed {victim.Id}");
-                _heal = async () =>
-                {
-                    victim.Start();
-                    await reinitialize(victim);
-                    Record($"restarted {victim.Id}");
-                };
-                break;
+            return random.NextDouble();
         }
     }
 

@@ -5,30 +5,27 @@ using System.Text.Json;
 namespace CacheNode.Maelstrom.Net;
 
 /// <summary>
-/// Routes message lines between endpoints by their <c>dest</c>, each after a delay drawn from the
-/// latency model, and drops what a partition cuts (checked at delivery, so messages already in flight
-/// when a partition starts are lost too, as on a real network).
+/// Maelstrom's simulated network (net.clj). Every endpoint has a mailbox ordered by delivery deadline.
+/// A message that involves a client gets no latency ("adding latency to them tends to *hide*
+/// consistency anomalies"); others get one drawn from the latency model. As in Maelstrom's
+/// <c>recv!</c>, the receiver takes the earliest message, drops it if the current partition makes the
+/// receiver refuse its sender, and otherwise waits out its deadline and delivers it.
 /// </summary>
 internal sealed class Network : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, IEndpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Mailbox> _mailboxes = new(StringComparer.Ordinal);
     private readonly LatencyModel _latency;
     private readonly MessageLog _log;
     private readonly Stopwatch _clock;
-    private readonly Lock _gate = new();
-    private readonly PriorityQueue<Delivery, (long Due, long Sequence)> _queue = new();
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private long _sequence;
-    private Func<string, string, bool>? _cut;
+    private Func<string, string, bool>? _drops;
 
     public Network(LatencyModel latency, MessageLog log, Stopwatch clock)
     {
         _latency = latency;
         _log = log;
         _clock = clock;
-        _loop = Task.Run(DeliverLoopAsync);
     }
 
     public MessageCounts Counts { get; } = new();
@@ -39,17 +36,43 @@ internal sealed class Network : IAsyncDisposable
     /// <summary>Lines that were not messages or had no known destination (reported as warnings).</summary>
     public ConcurrentQueue<string> Problems { get; } = new();
 
-    /// <summary>Messages their receiver could not make sense of (a field of the wrong type): they fail the run.</summary>
+    /// <summary>Messages their receiver could not make sense of (a field of the wrong type): reported as warnings.</summary>
     public ConcurrentQueue<string> Rejected { get; } = new();
 
-    public void Register(IEndpoint endpoint) => _endpoints[endpoint.Id] = endpoint;
+    /// <summary>Adds an endpoint (Maelstrom's <c>add-node!</c>); messages to it are delivered from now on.</summary>
+    public void Register(IEndpoint endpoint)
+    {
+        var mailbox = new Mailbox(endpoint, this);
+        if (_mailboxes.TryGetValue(endpoint.Id, out var old))
+        {
+            old.Close();
+        }
 
-    /// <summary>Cuts traffic between every pair for which <paramref name="cut"/> is true (both directions are asked separately).</summary>
-    public void Partition(Func<string, string, bool> cut) => Volatile.Write(ref _cut, cut);
+        _mailboxes[endpoint.Id] = mailbox;
+        mailbox.Start(_stop.Token);
+    }
 
-    public void Heal() => Volatile.Write(ref _cut, null);
+    /// <summary>Removes an endpoint (Maelstrom's <c>remove-node!</c>, e.g. a closed client); what is queued for it is lost.</summary>
+    public void Unregister(string id)
+    {
+        if (_mailboxes.TryRemove(id, out var mailbox))
+        {
+            mailbox.Close();
+        }
+    }
 
-    public bool IsCut(string src, string dest) => Volatile.Read(ref _cut) is { } cut && cut(src, dest);
+    /// <summary>True if <paramref name="id"/> is an endpoint of the network now.</summary>
+    public bool Knows(string id) => _mailboxes.ContainsKey(id);
+
+    /// <summary>
+    /// Makes each receiver refuse the senders <paramref name="drops"/> names: <c>drops(src, dest)</c> is true when
+    /// <c>dest</c> drops messages from <c>src</c> (a Jepsen grudge; one-directional).
+    /// </summary>
+    public void Partition(Func<string, string, bool> drops) => Volatile.Write(ref _drops, drops);
+
+    public void Heal() => Volatile.Write(ref _drops, null);
+
+    public bool IsCut(string src, string dest) => Volatile.Read(ref _drops) is { } drops && drops(src, dest);
 
     /// <summary>Accepts a line an endpoint wrote; returns false (and records a problem) if it is not a routable message.</summary>
     public bool Send(string line)
@@ -60,13 +83,19 @@ internal sealed class Network : IAsyncDisposable
             return false;
         }
 
-        Route(fields, line);
-        return true;
+        return Route(fields, line);
     }
 
-    /// <summary>Routes a line whose envelope the caller already parsed.</summary>
-    public void Route(RouteFields fields, string line)
+    /// <summary>Routes a line whose envelope the caller already parsed; false (and a problem) if its destination is unknown.</summary>
+    public bool Route(RouteFields fields, string line)
     {
+        if (!_mailboxes.TryGetValue(fields.Dest, out var mailbox))
+        {
+            _log.Record(_clock.Elapsed.TotalMilliseconds, "no-such-node", line);
+            Problems.Enqueue($"message to unknown node {fields.Dest}: {LineText.Truncate(line)}");
+            return false;
+        }
+
         var now = _clock.ElapsedTicks;
         if (Endpoints.KindOf(fields.Src) == EndpointKind.Node)
         {
@@ -81,29 +110,21 @@ internal sealed class Network : IAsyncDisposable
             }
         }
 
-        var due = now + (long)(_latency.Next().TotalSeconds * Stopwatch.Frequency);
-        lock (_gate)
-        {
-            _queue.Enqueue(new Delivery(fields, line), (due, _sequence++));
-        }
-
-        _wake.Release();
+        var latency = InvolvesClient(fields) ? TimeSpan.Zero : _latency.Next();
+        var due = now + (long)(latency.TotalSeconds * Stopwatch.Frequency);
+        mailbox.Enqueue(new Delivery(fields, line), due, Interlocked.Increment(ref _sequence));
+        return true;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        try
+        foreach (var mailbox in _mailboxes.Values)
         {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping is the point.
+            await mailbox.StopAsync();
         }
 
         _stop.Dispose();
-        _wake.Dispose();
     }
 
     internal static bool TryRoute(string line, out RouteFields fields)
@@ -116,10 +137,14 @@ internal sealed class Network : IAsyncDisposable
             if (root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("src", out var s) && s.ValueKind == JsonValueKind.String
                 && root.TryGetProperty("dest", out var d) && d.ValueKind == JsonValueKind.String
-                && root.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.Object
-                && body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
+                && root.TryGetProperty("body", out var body))
             {
-                fields = new RouteFields(s.GetString()!, d.GetString()!, type.GetString()!, Integer(body, "msg_id"), Integer(body, "in_reply_to"));
+                var type = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                    ? t.GetString()!
+                    : string.Empty;
+                fields = body.ValueKind == JsonValueKind.Object
+                    ? new RouteFields(s.GetString()!, d.GetString()!, type, Integer(body, "msg_id"), Integer(body, "in_reply_to"))
+                    : new RouteFields(s.GetString()!, d.GetString()!, type, null, null);
                 return true;
             }
         }
@@ -131,65 +156,21 @@ internal sealed class Network : IAsyncDisposable
         return false;
     }
 
+    // Maelstrom's util/client?: any id whose first character is 'c'.
+    private static bool InvolvesClient(RouteFields fields) =>
+        fields.Src.StartsWith('c') || fields.Dest.StartsWith('c');
+
     private static long? Integer(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
 
-    private async Task DeliverLoopAsync()
+    private void Deliver(IEndpoint endpoint, Delivery delivery)
     {
-        var token = _stop.Token;
-        while (!token.IsCancellationRequested)
-        {
-            Delivery? next = null;
-            var wait = Timeout.InfiniteTimeSpan;
-            lock (_gate)
-            {
-                if (_queue.TryPeek(out var head, out var priority))
-                {
-                    var remaining = priority.Due - _clock.ElapsedTicks;
-                    if (remaining <= 0)
-                    {
-                        next = _queue.Dequeue();
-                    }
-                    else
-                    {
-                        wait = TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency);
-                    }
-                }
-            }
-
-            if (next is null)
-            {
-                await _wake.WaitAsync(wait, token);
-                continue;
-            }
-
-            Deliver(next);
-        }
-    }
-
-    private void Deliver(Delivery delivery)
-    {
-        var now = _clock.Elapsed.TotalMilliseconds;
         var fields = delivery.Fields;
-        var dropped = IsCut(delivery.Src, delivery.Dest);
-        Counts.Count(delivery.Src, delivery.Dest, dropped);
-        if (dropped)
+        Counts.Count(fields.Src, fields.Dest, dropped: false);
+        _log.Record(_clock.Elapsed.TotalMilliseconds, "delivered", delivery.Line);
+        if (fields.MsgId is { } msgId && Endpoints.KindOf(fields.Src) == EndpointKind.Client && Endpoints.KindOf(fields.Dest) == EndpointKind.Node)
         {
-            _log.Record(now, "dropped", delivery.Line);
-            return;
-        }
-
-        if (!_endpoints.TryGetValue(delivery.Dest, out var endpoint))
-        {
-            _log.Record(now, "no-such-node", delivery.Line);
-            Problems.Enqueue($"message to unknown node {delivery.Dest}: {LineText.Truncate(delivery.Line)}");
-            return;
-        }
-
-        _log.Record(now, "delivered", delivery.Line);
-        if (fields.MsgId is { } msgId && Endpoints.KindOf(delivery.Src) == EndpointKind.Client && Endpoints.KindOf(delivery.Dest) == EndpointKind.Node)
-        {
-            Residence.Delivered(delivery.Src, msgId, fields.Type, _clock.ElapsedTicks);
+            Residence.Delivered(fields.Src, msgId, fields.Type, _clock.ElapsedTicks);
         }
 
         try
@@ -199,14 +180,91 @@ internal sealed class Network : IAsyncDisposable
         catch (Exception ex)
         {
             // One bad message (say, an in_reply_to that is a string) must not stop all delivery.
-            Rejected.Enqueue($"{delivery.Src} sent {delivery.Dest} a message it could not process ({ex.GetType().Name}: {ex.Message}): {LineText.Truncate(delivery.Line)}");
+            Rejected.Enqueue($"{fields.Src} sent {fields.Dest} a message it could not process ({ex.GetType().Name}: {ex.Message}): {LineText.Truncate(delivery.Line)}");
         }
     }
 
-    private sealed record Delivery(RouteFields Fields, string Line)
+    private void Drop(Delivery delivery)
     {
-        public string Src => Fields.Src;
+        Counts.Count(delivery.Fields.Src, delivery.Fields.Dest, dropped: true);
+        _log.Record(_clock.Elapsed.TotalMilliseconds, "dropped", delivery.Line);
+    }
 
-        public string Dest => Fields.Dest;
+    private sealed record Delivery(RouteFields Fields, string Line);
+
+    /// <summary>One receiver's queue and the loop that empties it, as Maelstrom's per-node <c>recv!</c> does.</summary>
+    private sealed class Mailbox(IEndpoint endpoint, Network network)
+    {
+        private readonly Lock _gate = new();
+        private readonly PriorityQueue<Delivery, (long Due, long Sequence)> _queue = new();
+        private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+        private readonly CancellationTokenSource _closed = new();
+        private Task _loop = Task.CompletedTask;
+
+        public void Start(CancellationToken stop)
+        {
+            var token = CancellationTokenSource.CreateLinkedTokenSource(stop, _closed.Token).Token;
+            _loop = Task.Run(() => LoopAsync(token), CancellationToken.None);
+        }
+
+        public void Enqueue(Delivery delivery, long due, long sequence)
+        {
+            lock (_gate)
+            {
+                _queue.Enqueue(delivery, (due, sequence));
+            }
+
+            _wake.Release();
+        }
+
+        public void Close() => _closed.Cancel();
+
+        public async Task StopAsync()
+        {
+            await _closed.CancelAsync();
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping is the point.
+            }
+        }
+
+        private async Task LoopAsync(CancellationToken token)
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await _wake.WaitAsync(token);
+                Delivery delivery;
+                long due;
+                lock (_gate)
+                {
+                    if (!_queue.TryDequeue(out delivery!, out var priority))
+                    {
+                        continue;
+                    }
+
+                    due = priority.Due;
+                }
+
+                // The partition is consulted when the receiver takes the message, before it waits out the
+                // message's latency: Maelstrom's recv! checks, then sleeps until the deadline.
+                if (network.IsCut(delivery.Fields.Src, endpoint.Id))
+                {
+                    network.Drop(delivery);
+                    continue;
+                }
+
+                var remaining = due - network._clock.ElapsedTicks;
+                if (remaining > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), token);
+                }
+
+                network.Deliver(endpoint, delivery);
+            }
+        }
     }
 }

@@ -7,33 +7,44 @@ using CacheNode.Maelstrom.Run;
 namespace CacheNode.Maelstrom.Nodes;
 
 /// <summary>
-/// One node: the user's binary as a child process. Its stdout lines are routed by the network (a line
-/// that is not a message fails the run), its stderr goes to its own log file, and messages for it are
-/// written to its stdin. It can be paused, killed and started again, as the nemesis asks.
+/// One node: the user's binary as a child process in a process group of its own (Maelstrom's
+/// process.clj, plus the runner-only faults). Its stdout lines are routed by the network, its stderr
+/// goes to its own log file, and messages for it are written to its stdin. As in Maelstrom, the first
+/// stdout line that cannot be routed (not JSON, not a message, an unknown src or dest) ends the
+/// routing of that node's output: Maelstrom's stdout thread stops there.
 /// </summary>
 internal sealed class NodeHost : IEndpoint, IAsyncDisposable
 {
+    private const int DebugLines = 32;
+    private static readonly string? Setsid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : null;
+
     private readonly string _bin;
     private readonly IReadOnlyList<string> _args;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly Network _network;
     private readonly RunFailures _failures;
+    private readonly TextWriter? _stderrEcho;
     private readonly StreamWriter _log;
     private readonly Lock _gate = new();
+    private readonly Queue<string> _lastStdout = new();
+    private readonly Queue<string> _lastStderr = new();
     private Process? _process;
     private Channel<string> _stdin = Channel.CreateUnbounded<string>();
     private Task _pumps = Task.CompletedTask;
     private bool _exitExpected;
+    private bool _outputDead;
     private int _generation;
 
-    public NodeHost(string id, string bin, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, Network network, RunFailures failures, string logPath)
+    public NodeHost(string id, string bin, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, Network network,
+        RunFailures failures, string logPath, TextWriter? stderrEcho = null)
     {
         Id = id;
-        _bin = bin;
+        _bin = Path.GetFullPath(bin);
         _args = args;
         _environment = environment;
         _network = network;
         _failures = failures;
+        _stderrEcho = stderrEcho;
         _log = new StreamWriter(logPath) { AutoFlush = true };
     }
 
@@ -41,16 +52,35 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
-    /// <summary>Starts (or restarts) the process.</summary>
+    /// <summary>The exit status of the current process once it has exited.</summary>
+    public int? ExitCode => _process is { HasExited: true } process ? process.ExitCode : null;
+
+    /// <summary>Completes when the current process exits (whatever the reason).</summary>
+    public Task Exited { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Starts (or restarts) the process, in a new session so the whole group can be stopped and killed.</summary>
+    /// <exception cref="NodeStartException">The binary is missing or cannot be executed.</exception>
     public void Start()
     {
-        var start = new ProcessStartInfo(_bin)
+        if (!File.Exists(_bin))
+        {
+            throw new NodeStartException($"cannot start {Id}: {_bin} does not exist");
+        }
+
+        var start = new ProcessStartInfo(Setsid ?? _bin)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // Maelstrom runs nodes in java.io.tmpdir, so a node cannot rely on the caller's directory.
+            WorkingDirectory = Path.GetTempPath(),
         };
+        if (Setsid is not null)
+        {
+            start.ArgumentList.Add(_bin);
+        }
+
         foreach (var arg in _args)
         {
             start.ArgumentList.Add(arg);
@@ -68,18 +98,20 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            throw new InvalidOperationException($"cannot start {_bin} for {Id}: {ex.Message}", ex);
+            throw new NodeStartException($"cannot start {Id} ({_bin}): {ex.Message}");
         }
 
         lock (_gate)
         {
             _process = process;
             _exitExpected = false;
+            _outputDead = false;
             _stdin = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
             _generation++;
         }
 
         LogLine($"--- {Id} started (pid {process.Id}, start #{_generation})");
+        Exited = process.WaitForExitAsync();
         _pumps = Task.WhenAll(PumpStdinAsync(process, _stdin.Reader), PumpStdoutAsync(process), PumpStderrAsync(process), WatchExitAsync(process));
     }
 
@@ -95,11 +127,16 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         stdin.Writer.TryWrite(line);
     }
 
-    public void Pause() => Signal("STOP");
+    /// <summary>Stops the node's whole process group (SIGSTOP).</summary>
+    public void Pause() => SignalGroup("STOP");
 
-    public void Resume() => Signal("CONT");
+    /// <summary>Continues the node's whole process group (SIGCONT).</summary>
+    public void Resume() => SignalGroup("CONT");
 
-    /// <summary>Kills the process (SIGKILL); its in-flight state is lost.</summary>
+    /// <summary>
+    /// A real crash: SIGKILL to the node's whole process group first, so it cannot see end of input and
+    /// tidy up; only then are its pipes closed. A paused node is killed as it is, without being continued.
+    /// </summary>
     public async Task KillAsync()
     {
         Process? process;
@@ -107,21 +144,60 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         {
             process = _process;
             _exitExpected = true;
-            _stdin.Writer.TryComplete();
         }
 
         if (process is { HasExited: false })
         {
-            // A paused process cannot die until it is continued.
-            Signal("CONT");
-            process.Kill(entireProcessTree: true);
+            SignalGroup("KILL");
             await process.WaitForExitAsync();
+        }
+
+        lock (_gate)
+        {
+            _stdin.Writer.TryComplete();
         }
 
         LogLine($"--- {Id} killed by the nemesis");
     }
 
-    /// <summary>Closes stdin and waits for a clean exit (killing the process after <paramref name="grace"/>).</summary>
+    /// <summary>
+    /// Maelstrom's teardown (process.clj <c>stop-node!</c>): a node that already exited crashed, and the
+    /// returned text says so with its last output; a live node is killed outright (no end of input).
+    /// </summary>
+    public async Task<string?> TearDownAsync()
+    {
+        Process? process;
+        bool expected;
+        lock (_gate)
+        {
+            process = _process;
+            expected = _exitExpected;
+            _exitExpected = true;
+        }
+
+        if (process is null)
+        {
+            return null;
+        }
+
+        if (process.HasExited)
+        {
+            await WaitForPumpsAsync();
+            return expected ? null : CrashText(process.ExitCode);
+        }
+
+        SignalGroup("KILL");
+        await process.WaitForExitAsync();
+        lock (_gate)
+        {
+            _stdin.Writer.TryComplete();
+        }
+
+        await WaitForPumpsAsync();
+        return null;
+    }
+
+    /// <summary>CacheNode's clean-exit check: closes stdin and waits for the exit (killing the group after <paramref name="grace"/>).</summary>
     public async Task<int?> StopAsync(TimeSpan grace)
     {
         Process? process;
@@ -137,7 +213,7 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
             return null;
         }
 
-        Signal("CONT");
+        SignalGroup("CONT");
         using var timeout = new CancellationTokenSource(grace);
         try
         {
@@ -146,10 +222,39 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         catch (OperationCanceledException)
         {
             LogLine($"--- {Id} did not exit within {grace.TotalSeconds:0} s of end of input; killed");
-            process.Kill(entireProcessTree: true);
+            SignalGroup("KILL");
             await process.WaitForExitAsync();
         }
 
+        await WaitForPumpsAsync();
+        return process.ExitCode;
+    }
+
+    /// <summary>Why the node crashed, Maelstrom-style: exit status and its last lines of stdout and stderr.</summary>
+    public string CrashText(int exitCode)
+    {
+        lock (_lastStdout)
+        {
+            return $"Node {Id} crashed with exit status {exitCode}. Before crashing, it wrote to STDOUT:\n\n{string.Join('\n', _lastStdout)}\n\n"
+                + $"And to STDERR:\n\n{string.Join('\n', _lastStderr)}\n\nFull STDERR logs are in node-logs/{Id}.log";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            _exitExpected = true;
+            SignalGroup("KILL");
+            await process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    private async Task WaitForPumpsAsync()
+    {
         try
         {
             await _pumps.WaitAsync(TimeSpan.FromSeconds(10));
@@ -159,30 +264,17 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
             // A grandchild still holds the pipes open: the node itself has exited, which is what counts.
             LogLine($"--- {Id}: output pipes still open 10 s after exit; not waiting for them");
         }
-
-        return process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    // The node runs in a session of its own (setsid), so its pid is its process group id: the signal
+    // reaches every process it started. Without setsid only the process itself is signalled.
+    private void SignalGroup(string signal)
     {
         if (_process is { HasExited: false } process)
         {
-            _exitExpected = true;
-            Signal("CONT");
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-        await _log.DisposeAsync();
-    }
-
-    private void Signal(string signal)
-    {
-        if (_process is { HasExited: false } process)
-        {
-            using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
+            var target = Setsid is null ? process.Id.ToString(CultureInfo.InvariantCulture) : "-" + process.Id.ToString(CultureInfo.InvariantCulture);
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, "--", target]) { RedirectStandardError = true, UseShellExecute = false });
+            kill?.WaitForExit();
         }
     }
 
@@ -211,41 +303,72 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
     {
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (!Network.TryRoute(line, out var fields))
+            Remember(_lastStdout, line);
+            if (_outputDead)
             {
-                _failures.Add($"{Id} wrote a line that is not a Maelstrom message to stdout: {LineText.Truncate(line)}");
+                continue;
+            }
+
+            if (Unroutable(line, out var fields) is { } reason)
+            {
+                _outputDead = true;
+                _failures.Warn($"{reason}: {LineText.Truncate(line)}. As in Maelstrom, whose stdout thread stops at such a line, nothing more {Id} writes is delivered.");
+                LogLine($"--- {reason}; no further output of {Id} is routed");
                 continue;
             }
 
             if (fields.Src != Id)
             {
-                _failures.Add($"{Id} sent a message claiming to be from {fields.Src}: {LineText.Truncate(line)}");
+                _failures.Warn($"{Id} sent a message claiming to be from {fields.Src} (delivered, as Maelstrom does): {LineText.Truncate(line)}");
             }
 
             _network.Route(fields, line);
         }
     }
 
+    private string? Unroutable(string line, out RouteFields fields)
+    {
+        if (!Network.TryRoute(line, out fields))
+        {
+            return $"{Id} printed a line to STDOUT which was not a well-formed Maelstrom message";
+        }
+
+        if (!_network.Knows(fields.Src))
+        {
+            return $"{Id} sent a message with an invalid source {fields.Src}";
+        }
+
+        return _network.Knows(fields.Dest) ? null : $"{Id} sent a message to {fields.Dest}, which is not in the network";
+    }
+
     private async Task PumpStderrAsync(Process process)
     {
         while (await process.StandardError.ReadLineAsync() is { } line)
         {
+            Remember(_lastStderr, line);
             LogLine(line);
+            if (_stderrEcho is not null)
+            {
+                await _stderrEcho.WriteLineAsync($"{Id} stderr: {line}");
+            }
         }
     }
 
     private async Task WatchExitAsync(Process process)
     {
         await process.WaitForExitAsync();
-        bool expected;
-        lock (_gate)
-        {
-            expected = _exitExpected || !ReferenceEquals(process, _process);
-        }
+        LogLine($"--- {Id} exited with status {process.ExitCode}");
+    }
 
-        if (!expected)
+    private void Remember(Queue<string> lines, string line)
+    {
+        lock (_lastStdout)
         {
-            _failures.Add($"{Id} exited unexpectedly with code {process.ExitCode}");
+            lines.Enqueue(line);
+            if (lines.Count > DebugLines)
+            {
+                lines.Dequeue();
+            }
         }
     }
 
@@ -256,5 +379,7 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
             _log.WriteLine(line);
         }
     }
-
 }
+
+/// <summary>A node process that could not be started at all: the run crashes before it begins.</summary>
+internal sealed class NodeStartException(string message) : Exception(message);

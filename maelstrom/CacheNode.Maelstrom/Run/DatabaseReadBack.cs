@@ -19,11 +19,14 @@ internal static class DatabaseReadBack
     /// <summary>The <c>node</c> of the direct reads in the history and the report.</summary>
     public const string ReaderName = "lin-kv";
 
+    /// <summary>The <c>client</c> of the direct reads: not a client of the workload.</summary>
+    public const string ClientName = "runner";
+
     private static readonly TimeSpan FlushBudget = TimeSpan.FromSeconds(20);
 
-    /// <summary>Flushes every node and records a direct read of keys 0..<paramref name="keyCount"/>-1; not applicable when the nodes never wrote to lin-kv.</summary>
+    /// <summary>Flushes every node and records a direct read of every key in <paramref name="keys"/>; not applicable when the nodes never wrote to lin-kv.</summary>
     public static async Task<DatabaseReadBackResult> RunAsync(
-        Client admin, IReadOnlyList<NodeHost> nodes, LinKvService linKv, HistoryRecorder history, int keyCount, int processBase, TimeSpan timeout, RunFailures failures, CancellationToken cancellationToken)
+        Client admin, IReadOnlyList<NodeHost> nodes, LinKvService linKv, HistoryRecorder history, IReadOnlyList<int> keys, int processBase, TimeSpan timeout, RunFailures failures, CancellationToken cancellationToken)
     {
         var flushFailures = await Task.WhenAll(nodes.Select(node => FlushAsync(admin, node.Id, timeout, cancellationToken)));
         foreach (var failure in flushFailures.OfType<string>())
@@ -36,17 +39,17 @@ internal static class DatabaseReadBack
             return DatabaseReadBackResult.NotApplicable("the nodes never wrote to lin-kv (their own database, e.g. CACHENODE_DB=local)");
         }
 
-        for (var key = 0; key < keyCount; key++)
+        foreach (var key in keys)
         {
             var name = key.ToString(CultureInfo.InvariantCulture);
             var (found, value) = linKv.Peek(name);
             var now = history.NowNanos;
             history.Add(new OpRecord(
-                history.NextId(), processBase + key, "runner", ReaderName, OpKind.Read, name,
+                history.NextId(), processBase + key, ClientName, ReaderName, OpKind.Read, name,
                 found ? ReplyClassifier.ValueOf(value) : null, null, now, now, OpStatus.Ok, null, null, FinalRead: true));
         }
 
-        return new DatabaseReadBackResult(true, keyCount, null);
+        return new DatabaseReadBackResult(true, keys.Count, null);
     }
 
     /// <summary>

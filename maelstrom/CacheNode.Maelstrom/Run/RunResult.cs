@@ -32,6 +32,12 @@ internal sealed record RunResult(
     /// <summary>The end-of-run read of every key straight from lin-kv (lin-kv workload only).</summary>
     public DatabaseReadBackResult? DatabaseReadBack { get; init; }
 
-    /// <summary>Valid only if the history checks out and no node broke the rules.</summary>
-    public bool? Valid => Failures.Count > 0 ? false : Verdict.Valid;
+    /// <summary>Why Maelstrom would have aborted this test (exit 255, no verdict): empty if it ran to the end.</summary>
+    public IReadOnlyList<string> Crashes { get; init; } = [];
+
+    /// <summary>Valid only if the history checks out and no node broke the rules; null if undecided or crashed.</summary>
+    public bool? Valid => Crashes.Count > 0 ? null : Failures.Count > 0 ? false : Verdict.Valid;
+
+    /// <summary>Jepsen's exit status: 0 valid, 1 invalid, 2 unknown, 255 crashed.</summary>
+    public int ExitCode => Crashes.Count > 0 ? 255 : Valid switch { true => 0, false => 1, null => 2 };
 }

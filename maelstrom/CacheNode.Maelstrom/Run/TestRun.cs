@@ -13,13 +13,16 @@ using CacheNode.Maelstrom.Workloads;
 namespace CacheNode.Maelstrom.Run;
 
 /// <summary>
-/// One test, start to end: services and nodes up, <c>init</c> to every node, the workload at the given
-/// rate with the nemesis alongside, then heal, quiesce, final reads, <c>stats</c> from every node,
-/// shutdown, and the check.
+/// One test, start to end, as <c>maelstrom test</c> runs it: services and nodes up, <c>init</c> to every
+/// node (each from a client of its own), the workload at the given rate with the nemesis alongside until
+/// the time limit, then teardown: a node that already exited crashed the test, the others are killed.
+/// The runner-only final phase (heal, settle, final reads) and CacheNode's own checks (flush, database
+/// read-back, stats, clean exit) run only when asked for.
 /// </summary>
 internal sealed class TestRun(RunnerOptions options, TextWriter console)
 {
     private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(10);
+    private int _nextClient;
 
     public async Task<RunResult> ExecuteAsync(CancellationToken cancellationToken = default)
     {
@@ -33,77 +36,101 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         await using var network = new Network(latency, messageLog, clock);
 
         var linKv = new LinKvService(network);
-        network.Register(linKv);
-        network.Register(new SeqKvService(network, new Random(random.Next())));
-        network.Register(new LinTsoService(network));
+        ServiceEndpoint[] services = [linKv, new SeqKvService(network, new Random(random.Next())), new LinTsoService(network)];
+        foreach (var service in services)
+        {
+            network.Register(service);
+        }
 
-        var nodeIds = Enumerable.Range(0, options.NodeCount).Select(i => "n" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var nodeIds = options.NodeIds;
         Directory.CreateDirectory(Path.Combine(store, "node-logs"));
-        var nodes = nodeIds.Select(id => new NodeHost(id, options.Bin, options.BinArgs, options.NodeEnvironment, network, failures, Path.Combine(store, "node-logs", id + ".log"))).ToList();
-        var admin = new Client("c0", network);
-        network.Register(admin);
-        var clients = Enumerable.Range(1, options.Concurrency).Select(i => new Client("c" + i.ToString(CultureInfo.InvariantCulture), network)).ToList();
-        clients.ForEach(network.Register);
+        var nodes = nodeIds.Select(id => new NodeHost(id, options.Bin, options.BinArgs, options.NodeEnvironment, network, failures,
+            Path.Combine(store, "node-logs", id + ".log"), options.LogStderr ? console : null)).ToList();
 
-        IWorkload workload = options.Workload == "echo"
-            ? new EchoWorkload()
-            : new LinKvWorkload(new KeyChooser(options.KeyCount, options.KeySkew), options.ReadRatio);
-        var timeout = TimeSpan.FromMilliseconds(Math.Max(1000, 10 * options.LatencyMs));
-        var nodeCpuBefore = 0.0;
-        var nemesis = new NemesisRunner(options.Nemesis, TimeSpan.FromSeconds(options.NemesisIntervalSeconds), network, nodes,
-            node => InitAsync(admin, node, nodeIds, failures), new Random(random.Next()), clock);
+        // Client ids as Maelstrom hands them out: one per node for init (c0..), one per node for Jepsen's
+        // client setup (never used to send), then the worker threads' clients.
+        _nextClient = 2 * nodeIds.Count;
+        var workloadTimeout = options.Workload == "echo"
+            ? TimeSpan.FromSeconds(5)
+            : TimeSpan.FromMilliseconds(Math.Max(1000, 10 * options.LatencyMs));
+        var threads = Enumerable.Range(0, options.Concurrency).Select(i =>
+        {
+            var client = NewClient(network);
+            return new ClientThread(i, options.Concurrency, client, nodeIds[i % nodeIds.Count], history, workloadTimeout);
+        }).ToList();
+
         var stats = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
         DatabaseReadBackResult? readBack = null;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var nodeCpu = 0.0;
+        IWorkload? workload = null;
+        NemesisRunner? nemesis = null;
         try
         {
+            workload = CreateWorkload(threads, new Random(random.Next()));
+            nemesis = new NemesisRunner(options.Nemesis, TimeSpan.FromSeconds(options.NemesisIntervalSeconds), network, nodes,
+                node => InitAsync(network, node, nodeIds, failures), new Random(random.Next()), clock);
             foreach (var node in nodes)
             {
                 network.Register(node);
                 node.Start();
             }
 
-            await Task.WhenAll(nodes.Select(node => InitAsync(admin, node, nodeIds, failures)));
-            await console.WriteLineAsync($"{nodes.Count} node(s) initialized; running {workload.Name} for {options.TimeLimitSeconds} s at {options.Rate} ops/s with {clients.Count} clients{(options.Nemesis.Count > 0 ? ", nemesis " + string.Join(",", options.Nemesis) : string.Empty)}");
-
-            var contexts = clients.Select((client, index) =>
+            await Task.WhenAll(nodes.Select((node, i) => InitAsync(network, node, nodeIds, failures, "c" + i.ToString(CultureInfo.InvariantCulture))));
+            if (failures.Crashed)
             {
-                var clientRandom = new Random(random.Next());
-                var pacer = new Pacer(TimeSpan.FromSeconds(clients.Count / options.Rate), clientRandom);
-                return new WorkloadContext(index, clients.Count, client, nodeIds[index % nodeIds.Count], clientRandom, pacer, timeout, history);
-            }).ToList();
+                throw new RunCrashedException();
+            }
+
+            await console.WriteLineAsync(StartLine(nodes.Count, workload.Name, threads.Count));
             using (var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeLimit.CancelAfter(TimeSpan.FromSeconds(options.TimeLimitSeconds));
                 var faults = nemesis.RunAsync(timeLimit.Token);
-                await Task.WhenAll(contexts.Select(c => workload.RunClientAsync(c, timeLimit.Token)));
+                await new Stagger(options.Rate, new Random(random.Next())).RunAsync(threads, workload.InvokeAsync, timeLimit.Token);
                 await faults;
             }
 
-            // Heal, let in-flight work settle, then read back everything once more.
-            await nemesis.HealAsync();
-            network.Heal();
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1000, 20 * options.LatencyMs)), cancellationToken);
-            await Task.WhenAll(contexts.Select(c => workload.FinalAsync(c, cancellationToken)));
-            if (workload is LinKvWorkload)
+            if (options.HasFinalPhase)
             {
-                readBack = await DatabaseReadBack.RunAsync(admin, nodes, linKv, history, options.KeyCount,
-                    processBase: 2_000_000 * options.Concurrency, timeout, failures, cancellationToken);
+                // Runner-only: heal, let in-flight work settle, then read back everything once more.
+                await nemesis.HealAsync();
+                network.Heal();
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1000, 20 * options.LatencyMs)), cancellationToken);
+                await Task.WhenAll(threads.Select(t => workload.FinalAsync(t, cancellationToken)));
             }
 
-            foreach (var node in nodes)
+            if (options.NodeChecks)
             {
-                stats[node.Id] = await admin.RequestAsync(node.Id, new JsonObject { ["type"] = "stats" }, timeout, cancellationToken);
+                var admin = NewClient(network);
+                if (workload is LinKvWorkload)
+                {
+                    readBack = await DatabaseReadBack.RunAsync(admin, nodes, linKv, history, workload.KeysUsed,
+                        processBase: 2_000_000 * 64, workloadTimeout, failures, cancellationToken);
+                }
+
+                foreach (var node in nodes)
+                {
+                    stats[node.Id] = await admin.RequestAsync(node.Id, new JsonObject { ["type"] = "stats" }, workloadTimeout, cancellationToken);
+                }
             }
+        }
+        catch (RunCrashedException)
+        {
+            // Recorded in failures; the teardown below still runs.
+        }
+        catch (NodeStartException ex)
+        {
+            failures.Crash(ex.Message);
+        }
+        catch (ArgumentException ex) when (workload is null)
+        {
+            failures.Crash(ex.Message);
         }
         finally
         {
-            foreach (var node in nodes)
-            {
-                nodeCpuBefore += NodeCpuSeconds(node);
-            }
-
-            await Task.WhenAll(nodes.Select(node => StopAsync(node, failures)));
+            nodeCpu = nodes.Sum(NodeCpuSeconds);
+            await Task.WhenAll(nodes.Select(node => TearDownAsync(node, failures)));
             foreach (var node in nodes)
             {
                 await node.DisposeAsync();
@@ -113,39 +140,111 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var runnerCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var records = history.Snapshot();
         var checkClock = Stopwatch.StartNew();
-        var verdict = workload.Check(records, cancellationToken);
-        if (readBack is { Checked: true })
+        var verdict = workload?.Check(records, cancellationToken) ?? new WorkloadVerdict(null, "not run", []);
+        if (workload is not null && readBack is { Checked: true })
         {
             readBack = readBack with { LostKeys = DatabaseReadBack.LostKeys(workload, records, verdict, cancellationToken) };
         }
 
         checkClock.Stop();
-        foreach (var rejected in network.Rejected)
+        foreach (var warning in network.Rejected.Concat(network.Problems).Concat(services.SelectMany(s => s.Warnings)))
         {
-            failures.Add(rejected);
+            failures.Warn(warning);
         }
 
-        var warnings = network.Problems.ToList();
-        return new RunResult(options, store, records, verdict, failures.All, warnings, nemesis.Events, network.Counts, stats,
-            clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpuBefore) { NodeTimes = network.Residence.ByType(), DatabaseReadBack = readBack, DatabaseWrites = linKv.Writes };
+        return new RunResult(options, store, records, verdict, failures.All, failures.Warnings, nemesis?.Events ?? [], network.Counts, stats,
+            clock.Elapsed, checkClock.Elapsed, runnerCpu, nodeCpu)
+        {
+            NodeTimes = network.Residence.ByType(),
+            DatabaseReadBack = readBack,
+            DatabaseWrites = linKv.Writes,
+            Crashes = failures.Crashes,
+        };
     }
 
-    private static async Task InitAsync(Client admin, NodeHost node, IReadOnlyList<string> nodeIds, RunFailures failures)
+    private string NextClientId() => "c" + (Interlocked.Increment(ref _nextClient) - 1).ToString(CultureInfo.InvariantCulture);
+
+    private Client NewClient(Network network)
     {
-        var body = new JsonObject { ["type"] = "init", ["node_id"] = node.Id, ["node_ids"] = new JsonArray([.. nodeIds.Select(id => JsonValue.Create(id))]) };
-        var reply = await admin.RequestAsync(node.Id, body, InitTimeout);
-        if (reply?["type"]?.GetValue<string>() != "init_ok")
+        var client = new Client(NextClientId(), network);
+        network.Register(client);
+        return client;
+    }
+
+    private IWorkload CreateWorkload(IReadOnlyList<ClientThread> threads, Random random) => options switch
+    {
+        { Workload: "echo" } => new EchoWorkload(random, options.Availability),
+        { UniformKeys: { } keys } => LinKvWorkload.Uniform(new KeyChooser(keys, options.KeySkew), options.ReadRatio, random, options.Availability),
+        _ => LinKvWorkload.Jepsen(options.NodeCount, threads, random, options.Availability),
+    };
+
+    private string StartLine(int nodeCount, string workload, int threads)
+    {
+        var line = $"{nodeCount} node(s) initialized; running {workload} for {options.TimeLimitSeconds} s at {options.Rate} ops/s with {threads} clients"
+            + (options.Nemesis.Count > 0 ? ", nemesis " + string.Join(",", options.Nemesis) : string.Empty);
+        if (options.Extensions.Count > 0)
         {
-            failures.Add($"{node.Id} did not answer init with init_ok within {InitTimeout.TotalSeconds:0} s (got {reply?.ToJsonString() ?? "nothing"})");
+            line += $"\nrunner-only options: {string.Join(' ', options.Extensions)}";
+        }
+
+        if (options.IgnoredOptions.Count > 0)
+        {
+            line += $"\nMaelstrom options accepted without effect here: {string.Join(' ', options.IgnoredOptions)}";
+        }
+
+        return line;
+    }
+
+    // Maelstrom's db setup: a fresh client per init, 10 s to answer, anything but init_ok crashes the test.
+    // A node that exits before it answers crashes it at once instead of after the timeout.
+    private async Task InitAsync(Network network, NodeHost node, IReadOnlyList<string> nodeIds, RunFailures failures, string? clientId = null)
+    {
+        var client = new Client(clientId ?? NextClientId(), network);
+        network.Register(client);
+        try
+        {
+            var body = new JsonObject { ["type"] = "init", ["node_id"] = node.Id, ["node_ids"] = new JsonArray([.. nodeIds.Select(id => JsonValue.Create(id))]) };
+            var reply = client.RequestAsync(node.Id, body, InitTimeout);
+            var first = await Task.WhenAny(reply, node.Exited);
+            if (first != reply)
+            {
+                await Task.Delay(200);
+                failures.Crash($"{node.Id} exited before it answered init. " + node.CrashText(node.ExitCode ?? -1));
+                return;
+            }
+
+            var answer = await reply;
+            if (answer is null)
+            {
+                failures.Crash($"Expected node {node.Id} to respond to an init message, but node did not respond (within {InitTimeout.TotalSeconds:0} s).");
+            }
+            else if (answer["type"]?.GetValue<string>() != "init_ok")
+            {
+                failures.Crash($"Expected an init_ok message, but node {node.Id} responded with {answer.ToJsonString()}");
+            }
+        }
+        finally
+        {
+            network.Unregister(client.Id);
         }
     }
 
-    private static async Task StopAsync(NodeHost node, RunFailures failures)
+    private async Task TearDownAsync(NodeHost node, RunFailures failures)
     {
-        var exitCode = await node.StopAsync(TimeSpan.FromSeconds(15));
-        if (exitCode is not (null or 0))
+        if (options.NodeChecks)
         {
-            failures.Add($"{node.Id} exited with code {exitCode} at the end of the test (see node-logs/{node.Id}.log)");
+            var exitCode = await node.StopAsync(TimeSpan.FromSeconds(15));
+            if (exitCode is not (null or 0))
+            {
+                failures.Add($"{node.Id} exited with code {exitCode} at the end of the test (see node-logs/{node.Id}.log)");
+            }
+
+            return;
+        }
+
+        if (await node.TearDownAsync() is { } crash)
+        {
+            failures.Crash(crash);
         }
     }
 
@@ -192,4 +291,6 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
 
         return directory;
     }
+
+    private sealed class RunCrashedException : Exception;
 }

@@ -14,6 +14,9 @@ internal abstract class ServiceEndpoint(string id, Network network) : IEndpoint
 
     public string Id => id;
 
+    /// <summary>Requests the service could not answer (placeholder until the services land).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Warnings { get; } = new();
+
     public void Deliver(string line)
     {
         var message = JsonNode.Parse(line)!.AsObject();

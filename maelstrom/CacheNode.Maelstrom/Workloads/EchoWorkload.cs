@@ -4,63 +4,65 @@ using CacheNode.Maelstrom.History;
 
 namespace CacheNode.Maelstrom.Workloads;
 
-/// <summary>Maelstrom's echo workload: every <c>echo</c> must come back as <c>echo_ok</c> with the same value.</summary>
-internal sealed class EchoWorkload : IWorkload
+/// <summary>
+/// Maelstrom's echo workload (workload/echo.clj): every thread sends <c>echo</c> with "Please echo N"
+/// (N below 128) and a 5 s timeout. Its checker demands that every completed operation carried the
+/// same text back, so a timeout or an error is as wrong as a different text.
+/// </summary>
+internal sealed class EchoWorkload(Random random, double? availability) : IWorkload
 {
-    private int _mismatches;
-    private readonly List<string> _mismatchExamples = [];
+    private readonly Lock _gate = new();
+    private readonly List<string> _mismatches = [];
 
     public string Name => "echo";
 
-    public async Task RunClientAsync(WorkloadContext context, CancellationToken cancellationToken)
+    public IReadOnlyList<int> KeysUsed => [];
+
+    public async Task<OpStatus> InvokeAsync(ClientThread thread)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        int n;
+        lock (_gate)
         {
-            try
-            {
-                await context.Pacer.WaitTurnAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var text = $"Please echo {context.Random.Next(1000)}";
-            var id = context.History.NextId();
-            var invoke = context.History.NowNanos;
-            // Not cancelled by the time limit: an operation once sent runs to its reply or its timeout.
-            var reply = await context.Client.RequestAsync(context.Node, new JsonObject { ["type"] = "echo", ["echo"] = text }, context.Timeout, CancellationToken.None);
-            var (status, code, error) = ReplyClassifier.Classify(reply, "echo_ok");
-            if (status == OpStatus.Ok && reply!["echo"]?.GetValue<string>() != text)
-            {
-                status = OpStatus.Fail;
-                error = $"echoed {reply["echo"]?.ToJsonString()} for \"{text}\"";
-                lock (_mismatchExamples)
-                {
-                    _mismatches++;
-                    if (_mismatchExamples.Count < 10)
-                    {
-                        _mismatchExamples.Add($"{context.Node}: {error}");
-                    }
-                }
-            }
-
-            context.History.Add(new OpRecord(
-                id, context.Index, context.Client.Id, context.Node, OpKind.Read, "echo", null, null,
-                invoke, context.History.NowNanos, status, code, error, false));
+            n = random.Next(128);
         }
+
+        var text = $"Please echo {n}";
+        var id = thread.History.NextId();
+        var invoke = thread.History.NowNanos;
+        var reply = await thread.Client.RequestAsync(thread.Node, new JsonObject { ["type"] = "echo", ["echo"] = text }, thread.Timeout, CancellationToken.None);
+        var (status, code, error) = ReplyClassifier.Classify(reply, "echo_ok", idempotent: false, "echo");
+        if (status == OpStatus.Ok && !JsonNode.DeepEquals(reply!["echo"], JsonValue.Create(text)))
+        {
+            error = $"echoed {reply!["echo"]?.ToJsonString() ?? "null"} for \"{text}\"";
+        }
+
+        if (status != OpStatus.Ok || error is not null)
+        {
+            lock (_gate)
+            {
+                _mismatches.Add($"{thread.Node}: expected \"{text}\" back, but {error ?? status.ToString().ToLowerInvariant()}{(code is { } c ? $" (error {c})" : string.Empty)}");
+            }
+        }
+
+        thread.History.Add(new OpRecord(
+            id, thread.Process, thread.Client.Id, thread.Node, OpKind.Read, "echo", null, null,
+            invoke, thread.History.NowNanos, error is not null && status == OpStatus.Ok ? OpStatus.Fail : status, code, error, false));
+        return status;
     }
 
-    public Task FinalAsync(WorkloadContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task FinalAsync(ClientThread thread, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public WorkloadVerdict Check(IReadOnlyList<OpRecord> history, CancellationToken cancellationToken)
     {
         var ok = history.Count(r => r.Status == OpStatus.Ok);
-        lock (_mismatchExamples)
+        var stats = OperationStats.Problems(history, availability, _ => "echo");
+        lock (_gate)
         {
-            return _mismatches == 0 && ok > 0
-                ? new WorkloadVerdict(true, string.Create(CultureInfo.InvariantCulture, $"{ok} of {history.Count} echoes answered correctly"), [])
-                : new WorkloadVerdict(false, string.Create(CultureInfo.InvariantCulture, $"{_mismatches} wrong echoes, {ok} correct"), [.. _mismatchExamples]);
+            var valid = _mismatches.Count == 0 && stats.Count == 0;
+            var summary = string.Create(CultureInfo.InvariantCulture, $"{ok} of {history.Count} echoes answered correctly")
+                + (_mismatches.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {_mismatches.Count} not") : string.Empty)
+                + (stats.Count > 0 ? "; " + string.Join("; ", stats) : string.Empty);
+            return new WorkloadVerdict(valid, summary, [.. _mismatches.Take(10), .. stats]);
         }
     }
 }

@@ -2,16 +2,19 @@ using CacheNode.Maelstrom.History;
 
 namespace CacheNode.Maelstrom.Workloads;
 
-/// <summary>A Maelstrom workload: what clients do during the run, what they do at the end, and how it is judged.</summary>
+/// <summary>A Maelstrom workload: what one operation of a worker thread is, what the final phase does, and how the history is judged.</summary>
 internal interface IWorkload
 {
     string Name { get; }
 
-    /// <summary>One client's loop until <paramref name="cancellationToken"/> fires (the time limit).</summary>
-    Task RunClientAsync(WorkloadContext context, CancellationToken cancellationToken);
+    /// <summary>Chooses and performs the next operation of <paramref name="thread"/>, records it, and returns its outcome.</summary>
+    Task<OpStatus> InvokeAsync(ClientThread thread);
 
-    /// <summary>After healing and quiescing: the final operations of one client (for lin-kv, a read of every key).</summary>
-    Task FinalAsync(WorkloadContext context, CancellationToken cancellationToken);
+    /// <summary>The keys the history touched, for the final reads and the database read-back.</summary>
+    IReadOnlyList<int> KeysUsed { get; }
+
+    /// <summary>After healing and settling (runner-only final phase): the final operations of one thread (lin-kv: a read of every key used).</summary>
+    Task FinalAsync(ClientThread thread, CancellationToken cancellationToken);
 
     /// <summary>Judges the history.</summary>
     WorkloadVerdict Check(IReadOnlyList<OpRecord> history, CancellationToken cancellationToken);

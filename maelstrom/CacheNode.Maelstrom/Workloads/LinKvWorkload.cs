@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CacheNode.Maelstrom.History;
@@ -5,97 +6,103 @@ using CacheNode.Maelstrom.History;
 namespace CacheNode.Maelstrom.Workloads;
 
 /// <summary>
-/// Maelstrom's lin-kv workload: clients read, write and compare-and-set small integers (0..4) on
-/// independent keys; the history must be linearizable per key.
+/// Maelstrom's lin-kv workload (workload/lin_kv.clj): read, write and compare-and-set of small integers
+/// (0..4) on independent keys; the history must be linearizable per key (Knossos' cas-register), and
+/// every kind of operation must succeed at least once (Jepsen's stats checker). Operations come from
+/// Jepsen's independent generator (<see cref="IndependentKeys"/>) or, as a runner-only extension, from
+/// K keys drawn at random (<see cref="KeyChooser"/>).
 /// </summary>
-internal sealed class LinKvWorkload(KeyChooser keys, double readRatio) : IWorkload
+internal sealed class LinKvWorkload : IWorkload
 {
-    private const int MaxValue = 5;
+    private readonly Func<ClientThread, (OpKind Kind, int Key, int? Value, int? From)> _next;
+    private readonly ConcurrentDictionary<int, bool> _keysUsed = new();
+
+    private LinKvWorkload(Func<ClientThread, (OpKind, int, int?, int?)> next, double? availability)
+    {
+        _next = next;
+        Availability = availability;
+    }
 
     public string Name => "lin-kv";
 
-    public async Task RunClientAsync(WorkloadContext context, CancellationToken cancellationToken)
+    /// <summary>Maelstrom's <c>--availability</c> target, or null.</summary>
+    public double? Availability { get; }
+
+    public IReadOnlyList<int> KeysUsed => [.. _keysUsed.Keys.Order()];
+
+    /// <summary>Maelstrom's generator: Jepsen's independent concurrent generator over keys 0, 1, 2, ….</summary>
+    public static LinKvWorkload Jepsen(int nodeCount, IReadOnlyList<ClientThread> threads, Random random, double? availability)
     {
-        var process = context.Index;
-        while (!cancellationToken.IsCancellationRequested)
+        var keys = new IndependentKeys(nodeCount, threads, random);
+        return new LinKvWorkload(keys.Next, availability);
+    }
+
+    /// <summary>Runner-only: every operation picks a key from <paramref name="keys"/> and a kind by <paramref name="readRatio"/>.</summary>
+    public static LinKvWorkload Uniform(KeyChooser keys, double readRatio, Random random, double? availability)
+    {
+        var gate = new Lock();
+        return new LinKvWorkload(_ =>
         {
-            try
+            lock (gate)
             {
-                await context.Pacer.WaitTurnAsync(cancellationToken);
+                var key = keys.Next(random);
+                var roll = random.NextDouble();
+                return roll < readRatio ? (OpKind.Read, key, null, null)
+                    : roll < readRatio + ((1 - readRatio) / 2) ? (OpKind.Write, key, random.Next(5), null)
+                    : (OpKind.Cas, key, random.Next(5), random.Next(5));
             }
-            catch (OperationCanceledException)
+        }, availability);
+    }
+
+    public Task<OpStatus> InvokeAsync(ClientThread thread)
+    {
+        var (kind, key, value, from) = _next(thread);
+        return ExecuteAsync(thread, thread.Process, kind, key, value, from, finalRead: false);
+    }
+
+    public async Task FinalAsync(ClientThread thread, CancellationToken cancellationToken)
+    {
+        // Fresh process numbers, so the final reads follow everything else.
+        var process = thread.Index + (1_000_000 * 64);
+        foreach (var key in KeysUsed)
+        {
+            if (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
 
-            var key = keys.Next(context.Random);
-            var roll = context.Random.NextDouble();
-            var status = roll < readRatio
-                ? await ReadAsync(context, process, key, finalRead: false)
-                : roll < readRatio + ((1 - readRatio) / 2)
-                    ? await WriteAsync(context, process, key, context.Random.Next(MaxValue))
-                    : await CasAsync(context, process, key, context.Random.Next(MaxValue), context.Random.Next(MaxValue));
-
-            // Jepsen's rule: a process whose operation is indeterminate may still be running it, so the
-            // client continues as a new process.
-            if (status == OpStatus.Info)
-            {
-                process += context.Concurrency;
-            }
-        }
-    }
-
-    public async Task FinalAsync(WorkloadContext context, CancellationToken cancellationToken)
-    {
-        // Every client reads every key once; the process numbers are fresh so they follow everything.
-        var process = context.Index + (1_000_000 * context.Concurrency);
-        for (var key = 0; key < keys.Count && !cancellationToken.IsCancellationRequested; key++)
-        {
-            await ReadAsync(context, process, key, finalRead: true);
+            await ExecuteAsync(thread, process, OpKind.Read, key, null, null, finalRead: true);
         }
     }
 
     public WorkloadVerdict Check(IReadOnlyList<OpRecord> history, CancellationToken cancellationToken) =>
-        LinKvVerdict.Of(history, cancellationToken);
+        LinKvVerdict.Of(history, Availability, cancellationToken);
 
-    private static Task<OpStatus> ReadAsync(WorkloadContext context, int process, int key, bool finalRead) =>
-        ExecuteAsync(context, process, OpKind.Read, key, null, null, finalRead,
-            new JsonObject { ["type"] = "read", ["key"] = key });
-
-    private static Task<OpStatus> WriteAsync(WorkloadContext context, int process, int key, int value) =>
-        ExecuteAsync(context, process, OpKind.Write, key, value, null, false,
-            new JsonObject { ["type"] = "write", ["key"] = key, ["value"] = value });
-
-    private static Task<OpStatus> CasAsync(WorkloadContext context, int process, int key, int from, int to) =>
-        ExecuteAsync(context, process, OpKind.Cas, key, to, from, false,
-            new JsonObject { ["type"] = "cas", ["key"] = key, ["from"] = from, ["to"] = to });
-
-    private static async Task<OpStatus> ExecuteAsync(WorkloadContext context, int process, OpKind kind, int key, int? value, int? from, bool finalRead, JsonObject request)
+    private async Task<OpStatus> ExecuteAsync(ClientThread thread, int process, OpKind kind, int key, int? value, int? from, bool finalRead)
     {
-        var id = context.History.NextId();
-        var invoke = context.History.NowNanos;
+        _keysUsed[key] = true;
+        var request = kind switch
+        {
+            OpKind.Read => new JsonObject { ["type"] = "read", ["key"] = key },
+            OpKind.Write => new JsonObject { ["type"] = "write", ["key"] = key, ["value"] = value },
+            _ => new JsonObject { ["type"] = "cas", ["key"] = key, ["from"] = from, ["to"] = value },
+        };
+        var id = thread.History.NextId();
+        var invoke = thread.History.NowNanos;
+        var reply = await thread.Client.RequestAsync(thread.Node, request, thread.Timeout, CancellationToken.None);
+        var complete = thread.History.NowNanos;
         var expected = request["type"]!.GetValue<string>() + "_ok";
-        // Not cancelled by the time limit: an operation once sent runs to its reply or its timeout.
-        var reply = await context.Client.RequestAsync(context.Node, request, context.Timeout, CancellationToken.None);
-        var complete = context.History.NowNanos;
-        var (status, code, text) = ReplyClassifier.Classify(reply, expected);
-
+        var (status, code, text) = kind == OpKind.Read
+            ? ReplyClassifier.Classify(reply, expected, idempotent: true, "value")
+            : ReplyClassifier.Classify(reply, expected, idempotent: false);
         if (kind == OpKind.Read)
         {
-            if (status == OpStatus.Ok)
-            {
-                // A read_ok without a value can never be right; a null value is nil.
-                value = reply!.TryGetPropertyValue("value", out var read) ? ReplyClassifier.ValueOf(read) : int.MinValue;
-            }
-            else if (code == 20)
-            {
-                // "Key does not exist" is an observation, not a failure: a read of nil.
-                (status, value) = (OpStatus.Ok, null);
-            }
+            // Read ok: the value read; a null value is nil, which Knossos' cas-register accepts in any state.
+            value = status == OpStatus.Ok ? ReplyClassifier.ValueOf(reply!["value"]) : null;
         }
 
-        context.History.Add(new OpRecord(
-            id, process, context.Client.Id, context.Node, kind, key.ToString(CultureInfo.InvariantCulture), value, from,
+        thread.History.Add(new OpRecord(
+            id, process, thread.Client.Id, thread.Node, kind, key.ToString(CultureInfo.InvariantCulture), value, from,
             invoke, complete, status, code, text, finalRead));
         return status;
     }

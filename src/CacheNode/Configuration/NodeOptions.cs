@@ -17,6 +17,9 @@ internal sealed record NodeOptions
     public int ForwardTimeoutMs { get; init; } = 500;
     public bool UnsafeNoInvalidation { get; init; }
 
+    /// <summary>TESTING ONLY: write the database first and revoke the peers after (the order that is not linearizable).</summary>
+    public bool UnsafeWriteFirst { get; init; }
+
     public bool UnsafeNoBackup { get; init; }
     public int MaxEntries { get; init; } = 100_000;
     public double EarlyRefreshBeta { get; init; } = 1.0;

@@ -26,6 +26,8 @@ internal static class OptionsParser
         new("forward-timeout-ms", "write-behind in a cluster: timeout of a request forwarded to the key's owner", "500", (o, v) => o with { ForwardTimeoutMs = ParseInt(v, 1, MaxMilliseconds) }),
         new("unsafe-no-invalidation", "TESTING ONLY: 1 turns cross-node invalidation and leases off, so the runner can show it catches stale reads", "0",
             (o, v) => o with { UnsafeNoInvalidation = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
+        new("unsafe-write-first", "TESTING ONLY: 1 writes the database first and revokes the peers' copies after, the order that is not linearizable, so the runner can show it catches it", "0",
+            (o, v) => o with { UnsafeWriteFirst = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
         new("unsafe-no-backup", "TESTING ONLY: 1 keeps write-behind's dirty entries on their owner alone, so the runner can show a crash then loses acked writes", "0",
             (o, v) => o with { UnsafeNoBackup = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
         new("max-entries", "bound on cached entries (SIEVE eviction)", "100000", (o, v) => o with { MaxEntries = ParseInt(v, 1) }),

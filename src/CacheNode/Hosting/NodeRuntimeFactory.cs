@@ -57,11 +57,11 @@ internal static class NodeRuntimeFactory
 
         ICacheStrategy strategy = options.Strategy switch
         {
-            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator),
+            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator, options.UnsafeWriteFirst),
             StrategyKind.WriteBehind => new WriteBehindStrategy(reader, database, writeBehindOptions, context.Time, context.Stats, context.Log,
                 replication?.Owner ?? (IDirtyReplication)new NoReplication(!clustered ? "none (single node)" : options.UnsafeNoBackup ? "none (UNSAFE: switched off)" : "none (each node has its own database)")),
             StrategyKind.Proxy => new ProxyStrategy(database),
-            _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator),
+            _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator, options.UnsafeWriteFirst),
         };
 
         if (replication is not null)
@@ -82,6 +82,11 @@ internal static class NodeRuntimeFactory
         {
             // Said loudly: this exists only to prove the tests can catch what it breaks.
             context.Log.Warn("UNSAFE: cross-node invalidation is off (CACHENODE_UNSAFE_NO_INVALIDATION); other nodes' writes leave this cache stale");
+        }
+
+        if (clustered && options.UnsafeWriteFirst && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside)
+        {
+            context.Log.Warn("UNSAFE: writes reach the database before the peers' copies are revoked (CACHENODE_UNSAFE_WRITE_FIRST); stale reads are possible");
         }
 
         return new NodeRuntime(membership, database, cache, strategy, coherence, replication);

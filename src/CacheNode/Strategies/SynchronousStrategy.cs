@@ -16,14 +16,17 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
     private readonly PeerInvalidator? _peers;
+    private readonly bool _unsafeWriteFirst;
     private const int MaxRevokeAttempts = 3;
 
     /// <param name="peers">Null on a single node (or with invalidation switched off for testing).</param>
-    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers)
+    /// <param name="unsafeWriteFirst">TESTING ONLY: write the database before revoking the peers' copies.</param>
+    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers, bool unsafeWriteFirst)
     {
         _reader = reader;
         _database = database;
         _peers = peers;
+        _unsafeWriteFirst = unsafeWriteFirst;
     }
 
     public abstract string Name { get; }
@@ -46,8 +49,19 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         Revocation? revocation = null;
         try
         {
-            revocation = await RevokeForDatabaseAsync(key, cancellationToken);
-            await _database.WriteAsync(key, value, cancellationToken);
+            if (_unsafeWriteFirst)
+            {
+                // The order this strategy exists to avoid: between the database write and the revocation,
+                // a peer serves the old value from its cache while another fills the new one.
+                await _database.WriteAsync(key, value, cancellationToken);
+                revocation = await RevokeOnPeersAsync(key, cancellationToken);
+            }
+            else
+            {
+                revocation = await RevokeForDatabaseAsync(key, cancellationToken);
+                await _database.WriteAsync(key, value, cancellationToken);
+            }
+
             completion = AfterWrite;
         }
         finally
@@ -64,8 +78,18 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         Revocation? revocation = null;
         try
         {
-            revocation = await RevokeForDatabaseAsync(key, cancellationToken);
-            var result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
+            CasResult result;
+            if (_unsafeWriteFirst)
+            {
+                result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
+                revocation = await RevokeOnPeersAsync(key, cancellationToken);
+            }
+            else
+            {
+                revocation = await RevokeForDatabaseAsync(key, cancellationToken);
+                result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
+            }
+
             // A failed compare changed nothing: the copy set aside when the cas began comes back.
             completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;
             return result;

@@ -68,6 +68,48 @@ public sealed class NetworkTests : IAsyncLifetime
         (await endpoints["n0"].NextAsync()).Should().Contain("\"src\":\"n1\"");
     }
 
+    [Fact]
+    public async Task Messages_to_or_from_a_client_get_no_latency()
+    {
+        await using var slow = new Network(new LatencyModel(60_000, LatencyDistribution.Constant, new Random(1)), _messages, Stopwatch.StartNew());
+        var node = new Recorder("n1");
+        var client = new Recorder("c1");
+        slow.Register(node);
+        slow.Register(client);
+
+        slow.Send("""{"src":"c1","dest":"n1","body":{"type":"read","msg_id":1}}""");
+        slow.Send("""{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":1}}""");
+
+        // A minute of latency between nodes; Maelstrom's latency-for gives client hops none.
+        (await node.NextAsync()).Should().Contain("\"type\":\"read\"");
+        (await client.NextAsync()).Should().Contain("read_ok");
+    }
+
+    [Fact]
+    public async Task A_grudge_is_one_way()
+    {
+        var endpoints = new[] { "n1", "n2" }.ToDictionary(id => id, Register);
+        _network.Partition((src, dest) => src == "n2" && dest == "n1");
+
+        _network.Send("""{"src":"n2","dest":"n1","body":{"type":"ping"}}""");
+        _network.Send("""{"src":"n1","dest":"n2","body":{"type":"ping"}}""");
+
+        (await endpoints["n2"].NextAsync()).Should().Contain("\"src\":\"n1\"");
+        while (_network.Counts.Dropped < 1)
+        {
+            await Task.Delay(5);
+        }
+
+        endpoints["n1"].Received.Should().BeEmpty("n1 refuses n2, but n2 still hears n1");
+    }
+
+    [Fact]
+    public void Messages_to_an_endpoint_not_in_the_network_are_refused()
+    {
+        _network.Send("""{"src":"n1","dest":"n9","body":{"type":"ping"}}""").Should().BeFalse();
+        _network.Problems.Should().ContainSingle().Which.Should().Contain("unknown node n9");
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"src":"n0","body":{"type":"x"}}""")]

@@ -2,62 +2,100 @@ using CacheNode.Maelstrom.Nemesis;
 
 namespace CacheNode.Maelstrom.Tests.Net;
 
+/// <summary>Jepsen's partition shapes, as Maelstrom draws them.</summary>
 public sealed class PartitionPlansTests
 {
-    private static readonly string[] Three = ["n0", "n1", "n2"];
-    private static readonly string[] Five = ["n0", "n1", "n2", "n3", "n4"];
+    private static string[] Nodes(int n) => [.. Enumerable.Range(0, n).Select(i => $"n{i}")];
 
-    [Fact]
-    public void Halves_cut_exactly_the_traffic_between_the_halves()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(9)]
+    public void One_isolates_a_single_node_both_ways(int n)
     {
-        var (_, cut) = PartitionPlans.Halves(Five, new Random(1));
+        var nodes = Nodes(n);
+        var grudge = PartitionPlans.One(nodes, new Random(n));
 
-        var component = Five.ToDictionary(n => n, n => Five.Where(m => !cut(n, m)).Order(StringComparer.Ordinal).First());
-        component.Values.Distinct().Should().HaveCount(2);
-        foreach (var a in Five)
+        var alone = nodes.Single(a => nodes.Where(b => b != a).All(b => grudge.Drops(a, b) && grudge.Drops(b, a)));
+        foreach (var a in nodes.Where(x => x != alone))
         {
-            foreach (var b in Five)
+            nodes.Where(b => b != alone && b != a).Should().OnlyContain(b => !grudge.Drops(a, b));
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(5, 2)]
+    [InlineData(9, 4)]
+    public void Majority_cuts_the_smaller_half_off_cleanly(int n, int minority)
+    {
+        var nodes = Nodes(n);
+        var grudge = PartitionPlans.Majority(nodes, new Random(n));
+
+        var cutOff = nodes.Count(a => nodes.Count(b => b != a && !grudge.Drops(b, a)) == minority - 1);
+        cutOff.Should().Be(minority);
+        foreach (var a in nodes)
+        {
+            foreach (var b in nodes)
             {
-                cut(a, b).Should().Be(component[a] != component[b], $"{a}->{b}");
+                grudge.Drops(a, b).Should().Be(grudge.Drops(b, a), "a clean split is symmetric");
             }
         }
     }
 
-    [Fact]
-    public void Isolating_one_node_cuts_its_links_and_only_its_links()
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(5, 1)]
+    [InlineData(9, 2)]
+    [InlineData(15, 4)]
+    public void Minority_third_splits_off_fewer_than_a_third_which_for_three_nodes_is_none(int n, int minority)
     {
-        var (description, cut) = PartitionPlans.IsolateOne(Three, new Random(2));
-        var alone = Three.Single(n => description.EndsWith(n, StringComparison.Ordinal));
+        var nodes = Nodes(n);
+        var grudge = PartitionPlans.MinorityThird(nodes, new Random(n));
 
-        foreach (var a in Three)
+        var isolatedPairs = nodes.Sum(a => nodes.Count(b => grudge.Drops(a, b)));
+        isolatedPairs.Should().Be(2 * minority * (n - minority));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(9)]
+    [InlineData(15)]
+    public void Majorities_ring_lets_every_node_hear_a_majority_and_no_two_the_same(int n)
+    {
+        var nodes = Nodes(n);
+        var grudge = PartitionPlans.MajoritiesRing(nodes, new Random(n));
+
+        var heard = nodes.ToDictionary(d => d, d => string.Join(',', nodes.Where(s => !grudge.Drops(s, d))));
+        nodes.Should().OnlyContain(d => heard[d].Split(',').Length >= (n / 2) + 1);
+        nodes.Should().Contain(d => nodes.Any(s => grudge.Drops(s, d)), "something is cut");
+        if (n <= 5)
         {
-            foreach (var b in Three.Where(b => b != a))
-            {
-                cut(a, b).Should().Be(a == alone || b == alone);
-            }
+            heard.Values.Distinct().Should().HaveCount(n, "no two nodes see the same majority");
         }
     }
 
     [Fact]
-    public void In_a_majority_ring_every_node_sees_a_majority_but_not_all_the_same_one()
+    public void Majorities_ring_of_three_is_one_way()
     {
-        var (_, cut) = PartitionPlans.MajorityRing(Five, new Random(3));
+        var nodes = Nodes(3);
+        var grudge = PartitionPlans.MajoritiesRing(nodes, new Random(1));
 
-        var views = Five.Select(a => Five.Where(b => !cut(a, b)).Order(StringComparer.Ordinal).ToList()).ToList();
-        views.Should().OnlyContain(view => view.Count >= 3);
-        views.Select(v => string.Join(',', v)).Distinct().Should().HaveCountGreaterThan(1);
+        foreach (var dest in nodes)
+        {
+            nodes.Count(src => grudge.Drops(src, dest)).Should().Be(1, "each node drops exactly one other");
+            nodes.Where(src => grudge.Drops(src, dest)).Should().OnlyContain(src => !grudge.Drops(dest, src), "who it drops still hears it");
+        }
     }
 
     [Fact]
-    public void Partitions_never_cut_clients_or_services()
+    public void Pick_draws_all_four_shapes()
     {
-        var (_, cut) = PartitionPlans.Halves(Three, new Random(4));
+        var random = new Random(7);
+        var shapes = Enumerable.Range(0, 200).Select(_ => PartitionPlans.Pick(Nodes(5), random).Description.Split(':')[0]).ToHashSet();
 
-        foreach (var node in Three)
-        {
-            cut("c1", node).Should().BeFalse();
-            cut(node, "lin-kv").Should().BeFalse();
-            cut("lin-kv", node).Should().BeFalse();
-        }
+        shapes.Should().BeEquivalentTo(["partition one", "partition minority-third", "partition majority", "partition majorities-ring"]);
     }
 }

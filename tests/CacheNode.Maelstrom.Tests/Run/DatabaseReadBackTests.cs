@@ -7,7 +7,7 @@ namespace CacheNode.Maelstrom.Tests.Run;
 /// <summary>The end-of-run check: a key is lost when only the direct database read makes its history invalid.</summary>
 public sealed class DatabaseReadBackTests
 {
-    private readonly LinKvWorkload _workload = new(new KeyChooser(3, 0), 0.5);
+    private readonly LinKvWorkload _workload = LinKvWorkload.Uniform(new KeyChooser(3, 0), 0.5, new Random(1), availability: null);
     private int _nextId;
 
     [Fact]
