@@ -127,6 +127,15 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         stdin.Writer.TryWrite(line);
     }
 
+    /// <summary>The node's exit has been reported already (it crashed before init_ok): teardown need not report it again.</summary>
+    public void ExitReported()
+    {
+        lock (_gate)
+        {
+            _exitExpected = true;
+        }
+    }
+
     /// <summary>Stops the node's whole process group (SIGSTOP).</summary>
     public void Pause() => SignalGroup("STOP");
 

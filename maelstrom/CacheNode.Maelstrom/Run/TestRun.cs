@@ -208,7 +208,9 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
             var first = await Task.WhenAny(reply, node.Exited);
             if (first != reply)
             {
+                // Let the stderr pump catch up: the node's last words are the point of the message.
                 await Task.Delay(200);
+                node.ExitReported();
                 failures.Crash($"{node.Id} exited before it answered init. " + node.CrashText(node.ExitCode ?? -1));
                 return;
             }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Detection power, side by side: how often does a run catch CacheNode with the order that is NOT
+# linearizable (CACHENODE_UNSAFE_WRITE_FIRST=1: database write first, peers revoked after)?
+# Ten seeded runs in the runner's fidelity mode (what `maelstrom test` does), and ten with the runner
+# as it was before fidelity mode (git commit c77b6c0: client hops delayed, 8 uniform keys, 50/25/25,
+# symmetric partitions), built into a temporary worktree. Prints one line per run and a summary.
+#   scripts/detection-power.sh [runs=10] [extra runner args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+shift || true
+old_commit=c77b6c0
+
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  scripts/build.sh >&2
+  dotnet build maelstrom/CacheNode.Maelstrom -c Release -nologo -v quiet >&2
+fi
+runner=maelstrom/CacheNode.Maelstrom/bin/Release/net10.0/CacheNode.Maelstrom.dll
+old=$(mktemp -d)
+trap 'git worktree remove --force "$old/src" >/dev/null 2>&1 || true; rm -rf "$old"' EXIT
+git worktree add -q "$old/src" "$old_commit"
+dotnet build "$old/src/maelstrom/CacheNode.Maelstrom" -c Release -nologo -v quiet -o "$old/bin" >&2
+store=$(mktemp -d)
+
+common=(test -w lin-kv --bin scripts/cachenode --node-count 3 --time-limit 10 --rate 100 --concurrency 2n --latency 5
+        --env CACHENODE_STRATEGY=write-through --env CACHENODE_UNSAFE_WRITE_FIRST=1 --env CACHENODE_LOG=warn --store "$store" "$@")
+caught_new=0
+caught_old=0
+for seed in $(seq 1 "$runs"); do
+  new=$(dotnet "$runner" "${common[@]}" --seed "$seed" 2>&1 | tail -n 1) || true
+  before=$(dotnet "$old/bin/CacheNode.Maelstrom.dll" "${common[@]}" --seed "$seed" 2>&1 | tail -n 1) || true
+  [[ $new == INVALID* ]] && caught_new=$((caught_new + 1))
+  [[ $before == INVALID* ]] && caught_old=$((caught_old + 1))
+  echo "seed $seed: fidelity ${new%%:*}, old ${before%%:*}"
+done
+echo "unsafe order caught: fidelity mode $caught_new/$runs, old mode $caught_old/$runs"
