@@ -5,10 +5,11 @@ namespace CacheNode.Maelstrom.Services;
 
 /// <summary>
 /// Maelstrom's <c>PersistentKV</c> (service.clj), the state behind lin-kv and seq-kv: an immutable map that
-/// answers read, write and cas with a new map and a reply. Two states are equal when they hold equal
-/// values under equal keys, which is how seq-kv tells whether a request changed anything.
+/// answers read, write and cas with a new map and a reply. A request that leaves the map equal to itself
+/// (a read, a failed cas, a write of the value already held) hands back this very state, which is how
+/// seq-kv tells, without comparing whole maps, whether Clojure would find the two states <c>=</c>.
 /// </summary>
-internal sealed class PersistentKv : IEquatable<PersistentKv>
+internal sealed class PersistentKv
 {
     private readonly ImmutableDictionary<JsonDatum, JsonDatum> _map;
 
@@ -20,8 +21,9 @@ internal sealed class PersistentKv : IEquatable<PersistentKv>
     public bool TryGet(JsonDatum key, out JsonDatum value) => _map.TryGetValue(key, out value!);
 
     /// <summary>
-    /// Applies one request: the state after it and the reply. Null for a type this service has no case
-    /// for, where Maelstrom's <c>case</c> throws and the requester hears nothing.
+    /// Applies one request: the state after it (this same instance if nothing changed) and the reply. Null
+    /// for a type this service has no case for, where Maelstrom's <c>case</c> throws and the requester hears
+    /// nothing.
     /// </summary>
     public (PersistentKv Next, JsonObject Reply)? Handle(JsonObject body)
     {
@@ -52,15 +54,6 @@ internal sealed class PersistentKv : IEquatable<PersistentKv>
         }
     }
 
-    public bool Equals(PersistentKv? other) =>
-        other is not null
-        && (ReferenceEquals(this, other)
-            || (_map.Count == other._map.Count && _map.All(entry => other._map.TryGetValue(entry.Key, out var value) && value.Equals(entry.Value))));
-
-    public override bool Equals(object? obj) => Equals(obj as PersistentKv);
-
-    // Order-independent, like the map's equality.
-    public override int GetHashCode() => _map.Aggregate(0, (hash, entry) => hash ^ HashCode.Combine(entry.Key, entry.Value));
-
-    private PersistentKv With(JsonDatum key, JsonDatum value) => new(_map.SetItem(key, value));
+    private PersistentKv With(JsonDatum key, JsonDatum value) =>
+        _map.TryGetValue(key, out var held) && held.Equals(value) ? this : new PersistentKv(_map.SetItem(key, value));
 }

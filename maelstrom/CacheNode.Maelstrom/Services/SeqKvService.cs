@@ -49,7 +49,9 @@ internal sealed class SeqKvService(Network network, Random random) : ServiceEndp
             return null;
         }
 
-        if (speculative.Equals(picked))
+        // service.clj's (= service service'): PersistentKv hands back the same state exactly when the
+        // request leaves it equal.
+        if (ReferenceEquals(speculative, picked))
         {
             // Nothing changed, so answering from the past cannot break the total order.
             _clientIndex[src] = index;
