@@ -36,7 +36,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         await using var network = new Network(latency, messageLog, clock);
 
         var linKv = new LinKvService(network);
-        ServiceEndpoint[] services = [linKv, new SeqKvService(network, new Random(random.Next())), new LinTsoService(network)];
+        ServiceEndpoint[] services = [linKv, new SeqKvService(network, new Random(random.Next())), new LwwKvService(network, new Random(random.Next())), new LinTsoService(network)];
         foreach (var service in services)
         {
             network.Register(service);

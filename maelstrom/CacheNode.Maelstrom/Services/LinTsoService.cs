@@ -3,13 +3,17 @@ using CacheNode.Maelstrom.Net;
 
 namespace CacheNode.Maelstrom.Services;
 
-/// <summary>Maelstrom's <c>lin-tso</c>: a linearizable source of strictly increasing timestamps.</summary>
+/// <summary>
+/// Maelstrom's <c>lin-tso</c>: <c>(linearizable (persistent-tso))</c>, a timestamp oracle answering each
+/// <c>ts</c> request with the next integer, starting at 0.
+/// </summary>
 internal sealed class LinTsoService(Network network) : ServiceEndpoint("lin-tso", network)
 {
     private long _next;
 
-    protected override JsonObject Handle(string src, JsonObject body) =>
-        body["type"]?.GetValue<string>() == "ts"
+    // PersistentTSO's case has only "ts": anything else throws in Maelstrom and gets no reply.
+    protected override JsonObject? Handle(string src, JsonObject body) =>
+        ServiceBodies.TypeOf(body) == "ts"
             ? new JsonObject { ["type"] = "ts_ok", ["ts"] = _next++ }
-            : Error(10, "lin-tso only answers ts");
+            : null;
 }
