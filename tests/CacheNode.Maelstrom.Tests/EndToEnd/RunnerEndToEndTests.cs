@@ -189,7 +189,7 @@ public sealed class RunnerEndToEndTests : IDisposable
         {
             var result = await RunAsync(ScriptNode("eof-marker-node.sh") with
             {
-                TimeLimitSeconds = 4, NemesisIntervalSeconds = 0.4, Nemesis = new HashSet<string> { "kill", "pause" }, Seed = 5,
+                TimeLimitSeconds = 4, NemesisIntervalSeconds = 0.4, Nemesis = new HashSet<string> { "kill" }, Seed = 5,
                 NodeEnvironment = new Dictionary<string, string> { ["EOF_MARKER_DIR"] = markers },
             });
 
