@@ -12,6 +12,9 @@ namespace CacheNode.Replication;
 /// granting, waits until the last custody it granted has run out and a database timeout more (so any
 /// flush the owner sent has landed), then flushes the owner's dirty entries itself ("orphans"). The owner
 /// must recover before it is served again: that stops the orphan flushing and hands back what is left.
+/// A new run of the owner has lost what its earlier run held, so after handing the entries to it this
+/// node may be their only holder until that run shows it has them; it gets one custody period to do so,
+/// then this node flushes them itself (see <see cref="RecoverAsync"/>).
 /// </summary>
 internal sealed class OwnerShelf
 {
@@ -27,6 +30,7 @@ internal sealed class OwnerShelf
     private bool _earlierRunSeen;
     private CustodyState _state = CustodyState.Granting;
     private long _fenceUntil;
+    private long _handedTo;
     private WriteBehindFlusher? _orphanFlusher;
 
     public OwnerShelf(string owner, long ownIncarnation, ShelfContext context)
@@ -125,6 +129,20 @@ internal sealed class OwnerShelf
                 }
             }
 
+            // A message from the run the entries were handed to, addressed to this run: that run had the
+            // handover (it learns this run from it, and copies nothing before it) and holds them now.
+            if (_handedTo != 0 && incarnation == _handedTo && addressedTo == _ownIncarnation)
+            {
+                _handedTo = 0;
+            }
+
+            if (_handedTo != 0)
+            {
+                // Not shown yet that the owner holds the entries: nothing here extends the time before
+                // this node flushes them itself, so no custody is granted either.
+                return new BackupVerdict(true, Custody: false, stored, null);
+            }
+
             // Heard from the owner: counted as granted even while no custody is given yet, which only
             // makes this node wait longer before it would flush the owner's entries itself.
             _lastGrantedAt = now;
@@ -139,12 +157,23 @@ internal sealed class OwnerShelf
     /// The owner takes back what this node holds: orphan flushing stops (its writes in flight end first),
     /// and the owner gets the dirty copies and the versions flushed here.
     /// </summary>
+    /// <remarks>
+    /// A new run of the owner holds nothing of its earlier run's, so once the entries are handed to it,
+    /// they may be nowhere else until it shows it got them (a message from it addressed to this run). If
+    /// the answer is lost (a one-way partition) and it keeps asking, each ask must not put off this
+    /// node's own flushing, or one copy would outlive the partition and die with this node. So only the
+    /// first handover counts as a grant; once it runs out, this node flushes the entries and refuses
+    /// recovery (error 11) until they are in the database.
+    /// </remarks>
+    /// <returns>The copies and flushed versions; null if that run of the owner is over.</returns>
+    /// <exception cref="NodeErrorException">Error 11 while this node flushes entries handed to a run that never confirmed them.</exception>
     public async Task<(BackupEntry[] Entries, FlushedEntry[] Flushed)?> RecoverAsync(long incarnation, CancellationToken cancellationToken)
     {
         await _recovery.WaitAsync(cancellationToken);
         try
         {
             WriteBehindFlusher? orphanFlusher;
+            bool restarted;
             lock (_gate)
             {
                 if (incarnation < _knownIncarnation)
@@ -152,7 +181,13 @@ internal sealed class OwnerShelf
                     return null;
                 }
 
+                restarted = incarnation > _knownIncarnation;
                 _knownIncarnation = incarnation;
+                if (_handedTo != 0 && _state is CustodyState.Fencing or CustodyState.Orphaned && HasDirtyLocked())
+                {
+                    throw NodeErrorException.Unavailable($"{_owner} never confirmed the entries handed to it: this node is flushing them, recover when done");
+                }
+
                 // From here no tick may start (or restart) orphan flushing, and no copy is taken, until
                 // the owner has what is here.
                 if (_state != CustodyState.Granting)
@@ -182,14 +217,31 @@ internal sealed class OwnerShelf
             lock (_gate)
             {
                 _state = CustodyState.Granting;
-                // Counted as granted now, so the owner has a full lease's time to take custody again.
-                _lastGrantedAt = _context.Time.GetTimestamp();
                 var dirty = _entries.Where(pair => pair.Value.State == ShelfState.Dirty)
                     .Select(pair => new BackupEntry(pair.Key, pair.Value.Value, pair.Value.Version))
                     .ToArray();
                 var flushedHere = _entries.Where(pair => pair.Value.State == ShelfState.FlushedHere)
                     .Select(pair => new FlushedEntry(pair.Key, pair.Value.Version))
                     .ToArray();
+                if (dirty.Length == 0 || (_handedTo == 0 && !restarted))
+                {
+                    // Nothing here that only this node may hold (the same run still has its own dirty
+                    // entries): counted as granted now, so the owner has a full lease's time to take custody.
+                    _handedTo = 0;
+                    _lastGrantedAt = _context.Time.GetTimestamp();
+                }
+                else if (_handedTo == 0)
+                {
+                    // The first handover to a new run: one custody period for it to confirm.
+                    _handedTo = incarnation;
+                    _lastGrantedAt = _context.Time.GetTimestamp();
+                }
+                else
+                {
+                    // Handed before and never confirmed: asked again, and the clock runs on.
+                    _handedTo = incarnation;
+                }
+
                 return (dirty, flushedHere);
             }
         }
@@ -210,7 +262,7 @@ internal sealed class OwnerShelf
                 _entries.Remove(expired);
             }
 
-            var hasDirty = _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
+            var hasDirty = HasDirtyLocked();
             switch (_state)
             {
                 case CustodyState.Granting when hasDirty && now > _lastGrantedAt + _context.GrantedForTicks:
@@ -231,6 +283,9 @@ internal sealed class OwnerShelf
             }
         }
     }
+
+    // Under _gate.
+    private bool HasDirtyLocked() => _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
 
     // Under _gate.
     private WriteBehindFlusher StartOrphanFlusher()

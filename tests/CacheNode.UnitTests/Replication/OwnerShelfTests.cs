@@ -1,4 +1,5 @@
 using CacheNode.Diagnostics;
+using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 using CacheNode.Replication;
 using CacheNode.Strategies;
@@ -90,6 +91,59 @@ public sealed class OwnerShelfTests
         recovered.Value.Flushed.Should().Equal(new FlushedEntry(Int(1), 5));
         shelf.Apply(Run + 1, BackupRun, [Entry(2, 20, version: 7)], null).Accepted.Should().BeTrue("the owner recovered and holds custody again");
         (await shelf.RecoverAsync(Run, CancellationToken.None)).Should().BeNull("that run is over");
+    }
+
+    [Fact]
+    public async Task Entries_handed_to_a_restarted_owner_that_never_confirms_them_are_flushed_here_after_one_grant()
+    {
+        // The owner's first run copied key 1 here and died; its new run asks for it again and again, but
+        // the answers never reach it (a one-way partition): this node may be the only holder.
+        var shelf = NewShelf();
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
+        (await shelf.RecoverAsync(Run + 1, CancellationToken.None))!.Value.Entries.Should().ContainSingle();
+
+        var refusals = 0;
+        for (var i = 0; i < 40 && shelf.DirtyCount > 0; i++)
+        {
+            _time.Advance(GrantedFor / 4);
+            try
+            {
+                await shelf.RecoverAsync(Run + 1, CancellationToken.None);
+            }
+            catch (NodeErrorException error) when (error.Code == ErrorCode.TemporarilyUnavailable)
+            {
+                refusals++;
+            }
+
+            shelf.Tick();
+        }
+
+        await WaitUntil(() => shelf.DirtyCount == 0);
+        (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(10), "asking again put off nothing");
+        refusals.Should().BePositive("recovery waits while this node flushes what was never confirmed");
+        var recovered = await shelf.RecoverAsync(Run + 1, CancellationToken.None);
+        recovered!.Value.Entries.Should().BeEmpty();
+        recovered.Value.Flushed.Should().Equal(new FlushedEntry(Int(1), 5));
+    }
+
+    [Fact]
+    public async Task A_restarted_owner_confirms_the_handover_with_a_message_addressed_to_this_run_and_keeps_custody()
+    {
+        var shelf = NewShelf();
+        shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
+        await shelf.RecoverAsync(Run + 1, CancellationToken.None);
+
+        shelf.Apply(Run + 1, 0, null, null).Custody.Should().BeFalse("a message that does not name this run does not show the handover arrived");
+        shelf.Apply(Run + 1, BackupRun, null, null).Custody.Should().BeTrue();
+        for (var i = 0; i < 20; i++)
+        {
+            _time.Advance(GrantedFor / 4);
+            shelf.Apply(Run + 1, BackupRun, null, null).Custody.Should().BeTrue();
+            shelf.Tick();
+        }
+
+        shelf.HasOrphans.Should().BeFalse();
+        _database.Writes.Should().Be(0);
     }
 
     [Fact]
