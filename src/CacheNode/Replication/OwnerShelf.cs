@@ -13,8 +13,8 @@ namespace CacheNode.Replication;
 /// flush the owner sent has landed), then flushes the owner's dirty entries itself ("orphans"). The owner
 /// must recover before it is served again: that stops the orphan flushing and hands back what is left.
 /// A new run of the owner has lost what its earlier run held, so after handing the entries to it this
-/// node may be their only holder until that run shows it has them; it gets one custody period to do so,
-/// then this node flushes them itself (see <see cref="RecoverAsync"/>).
+/// node may be their only holder until that run shows it has them. Unless it does so before the dead
+/// run's custody and the fence have run out, this node flushes them itself then (see <see cref="RecoverAsync"/>).
 /// </summary>
 internal sealed class OwnerShelf
 {
@@ -160,10 +160,11 @@ internal sealed class OwnerShelf
     /// <remarks>
     /// A new run of the owner holds nothing of its earlier run's, so once the entries are handed to it,
     /// they may be nowhere else until it shows it got them (a message from it addressed to this run). If
-    /// the answer is lost (a one-way partition) and it keeps asking, each ask must not put off this
-    /// node's own flushing, or one copy would outlive the partition and die with this node. So only the
-    /// first handover counts as a grant; once it runs out, this node flushes the entries and refuses
-    /// recovery (error 11) until they are in the database.
+    /// the answer is lost (a one-way partition) and it keeps asking, no ask may put off this node's own
+    /// flushing, or one copy would outlive the partition and die with this node. So a handover to a new
+    /// run counts as no grant: once the dead run's last custody and the fence have run out, this node
+    /// flushes the entries and refuses recovery (error 11) until they are in the database. The window
+    /// in which an acked write has one copy after its owner's crash is then that and no longer.
     /// </remarks>
     /// <returns>The copies and flushed versions; null if that run of the owner is over.</returns>
     /// <exception cref="NodeErrorException">Error 11 while this node flushes entries handed to a run that never confirmed them.</exception>
@@ -230,15 +231,11 @@ internal sealed class OwnerShelf
                     _handedTo = 0;
                     _lastGrantedAt = _context.Time.GetTimestamp();
                 }
-                else if (_handedTo == 0)
-                {
-                    // The first handover to a new run: one custody period for it to confirm.
-                    _handedTo = incarnation;
-                    _lastGrantedAt = _context.Time.GetTimestamp();
-                }
                 else
                 {
-                    // Handed before and never confirmed: asked again, and the clock runs on.
+                    // The entries of a run that died, handed to a new run that has not shown it got them:
+                    // the clock of the dead run's last custody runs on. If the new run confirms before it
+                    // runs out, it keeps them; if not, this node flushes them as soon as that is safe.
                     _handedTo = incarnation;
                 }
 
