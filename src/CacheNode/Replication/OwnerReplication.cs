@@ -359,6 +359,9 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                 .Select(entry => (BackupEntry?)new BackupEntry(entry.Key, entry.Value, entry.Version))
                 .ToArray()
             : null;
+        // A backup takes a message addressed to its run, from a new run of this node, as proof that this
+        // run has what it handed over at recovery (OwnerShelf). That holds because nothing is sent to a
+        // backup before it is recovered from: heartbeats wait for Recovered, copies for Ready.
         var addressedTo = link.PeerIncarnation;
 
         RpcReply reply;

@@ -59,14 +59,17 @@ internal sealed class OwnerShelf
         }
     }
 
-    /// <summary>Whether this node is (or is about to be) flushing the owner's entries and has some left.</summary>
+    /// <summary>
+    /// Whether this node is (or may be about to be) flushing the owner's entries and has some left; also
+    /// while entries handed to a new run of the owner are not confirmed, as this node may be their only holder.
+    /// </summary>
     public bool HasOrphans
     {
         get
         {
             lock (_gate)
             {
-                return _state is CustodyState.Fencing or CustodyState.Orphaned && _entries.Values.Any(entry => entry.State == ShelfState.Dirty);
+                return (_state is CustodyState.Fencing or CustodyState.Orphaned || _handedTo != 0) && HasDirtyLocked();
             }
         }
     }

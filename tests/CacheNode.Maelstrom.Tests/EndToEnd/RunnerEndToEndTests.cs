@@ -133,11 +133,6 @@ public sealed class RunnerEndToEndTests : IDisposable
         RunSummary.Of(result).FlushLagP99Ms.Should().BeGreaterThan(1000, "entries sat dirty for seconds, so the kills caught some");
     }
 
-    [Fact(Skip = "Open defect found by the real crash (README, Write-behind durability, 'Found by the runner's real crash'): "
-        + "an owner killed, restarted and cut off one way from its backup cannot recover before the backup is killed too, and the acked writes only those two held are lost")]
-    public Task Write_behind_cluster_loses_no_acked_write_when_nodes_are_killed_and_partitioned() =>
-        Write_behind_cluster_loses_no_acked_write_when_nodes_are_killed("kill,partition", 11);
-
     [Fact]
     public async Task Node_that_prints_garbage_is_not_heard_from_again_as_in_maelstrom()
     {

@@ -132,9 +132,11 @@ public sealed class OwnerShelfTests
         var shelf = NewShelf();
         shelf.Apply(Run, BackupRun, [Entry(1, 10, version: 5)], null);
         await shelf.RecoverAsync(Run + 1, CancellationToken.None);
+        shelf.HasOrphans.Should().BeTrue("until the new run confirms, this node may be the only holder: a flush must wait");
 
         shelf.Apply(Run + 1, 0, null, null).Custody.Should().BeFalse("a message that does not name this run does not show the handover arrived");
         shelf.Apply(Run + 1, BackupRun, null, null).Custody.Should().BeTrue();
+        shelf.HasOrphans.Should().BeFalse();
         for (var i = 0; i < 20; i++)
         {
             _time.Advance(GrantedFor / 4);
