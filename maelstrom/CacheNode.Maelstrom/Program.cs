@@ -4,7 +4,8 @@ using CacheNode.Maelstrom.Report;
 using CacheNode.Maelstrom.Run;
 
 // A local twin of Maelstrom's `test` command: `test -w lin-kv --bin PATH --node-count 3 ...`.
-// `compare DIR...` prints a Markdown table of finished runs; `compare --writes DIR...` their write side.
+// `compare DIR...` prints a Markdown table of finished runs; `compare --writes DIR...` their write side;
+// `compare --faults DIR...` the faults each run met and what it proved.
 // Exit status as Jepsen's cli: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash.
 if (RunnerOptionsParser.WantsHelp(args))
 {
@@ -16,7 +17,12 @@ if (args is ["compare", .. var runs])
 {
     try
     {
-        Console.Write(runs is ["--writes", .. var writeRuns] ? ComparisonTable.BuildWrites(writeRuns) : ComparisonTable.Build(runs));
+        Console.Write(runs switch
+        {
+            ["--writes", .. var writeRuns] => ComparisonTable.BuildWrites(writeRuns),
+            ["--faults", .. var faultRuns] => ComparisonTable.BuildFaults(faultRuns),
+            _ => ComparisonTable.Build(runs),
+        });
         return 0;
     }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException)

@@ -45,6 +45,26 @@ internal static class ComparisonTable
         return text.ToString();
     }
 
+    /// <summary>`compare --faults DIR...`: what each run proved under which faults (verdict, faults injected, lost writes).</summary>
+    public static string BuildFaults(IEnumerable<string> runDirectories)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| run | seed | verdict | ops | ok | kills | pauses | partitions | keys not linearizable | lost writes |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var directory in runDirectories)
+        {
+            var r = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject();
+            var events = (r["nemesis_events"]?.AsArray() ?? []).Select(e => e!["event"]!.GetValue<string>()).ToList();
+            int Count(string prefix) => events.Count(e => e.StartsWith(prefix, StringComparison.Ordinal) && !e.Contains("nothing is cut", StringComparison.Ordinal));
+            var badKeys = (r["details"]?.AsArray() ?? []).Count(d => d!.GetValue<string>().Contains("is not linearizable", StringComparison.Ordinal));
+            var seed = r["options"]!["seed"]?.ToString() ?? "–";
+            var lost = r["lost_writes"]?.GetValue<int>() is { } l ? l.ToString(CultureInfo.InvariantCulture) : "not checked";
+            text.AppendLine(F($"| {Label(r)} | {seed} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {r["ops"]!.GetValue<int>()} | {r["availability"]!.GetValue<double>():P1} | {Count("killed")} | {Count("paused")} | {Count("partition ") - Count("partition healed")} | {badKeys} | {lost} |"));
+        }
+
+        return text.ToString();
+    }
+
     private static string Label(JsonObject r)
     {
         var options = r["options"]!.AsObject();

@@ -20,6 +20,9 @@ internal sealed record NodeOptions
     /// <summary>TESTING ONLY: write the database first and revoke the peers after (the order that is not linearizable).</summary>
     public bool UnsafeWriteFirst { get; init; }
 
+    /// <summary>TESTING ONLY: write the database, ack, and revoke the peers after (invalidation after the ack).</summary>
+    public bool UnsafeAckFirst { get; init; }
+
     public bool UnsafeNoBackup { get; init; }
     public int MaxEntries { get; init; } = 100_000;
     public double EarlyRefreshBeta { get; init; } = 1.0;

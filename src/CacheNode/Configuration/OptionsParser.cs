@@ -28,6 +28,8 @@ internal static class OptionsParser
             (o, v) => o with { UnsafeNoInvalidation = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
         new("unsafe-write-first", "TESTING ONLY: 1 writes the database first and revokes the peers' copies after, the order that is not linearizable, so the runner can show it catches it", "0",
             (o, v) => o with { UnsafeWriteFirst = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
+        new("unsafe-ack-first", "TESTING ONLY: 1 writes the database, acks, and revokes the peers' copies after the ack, so the runner can show it catches stale reads that last one message delay", "0",
+            (o, v) => o with { UnsafeAckFirst = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
         new("unsafe-no-backup", "TESTING ONLY: 1 keeps write-behind's dirty entries on their owner alone, so the runner can show a crash then loses acked writes", "0",
             (o, v) => o with { UnsafeNoBackup = ParseEnum(v, ("0", false), ("1", true), ("false", false), ("true", true)) }),
         new("max-entries", "bound on cached entries (SIEVE eviction)", "100000", (o, v) => o with { MaxEntries = ParseInt(v, 1) }),

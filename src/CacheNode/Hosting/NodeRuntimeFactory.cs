@@ -55,13 +55,14 @@ internal static class NodeRuntimeFactory
             context.Log.Warn("UNSAFE: write-behind keeps no backup copies (CACHENODE_UNSAFE_NO_BACKUP); a crashed node loses its acked, unflushed writes");
         }
 
+        var unsafeOrder = options.UnsafeAckFirst ? UnsafeOrder.AckFirst : options.UnsafeWriteFirst ? UnsafeOrder.WriteFirst : UnsafeOrder.None;
         ICacheStrategy strategy = options.Strategy switch
         {
-            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator, options.UnsafeWriteFirst),
+            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator, unsafeOrder),
             StrategyKind.WriteBehind => new WriteBehindStrategy(reader, database, writeBehindOptions, context.Time, context.Stats, context.Log,
                 replication?.Owner ?? (IDirtyReplication)new NoReplication(!clustered ? "none (single node)" : options.UnsafeNoBackup ? "none (UNSAFE: switched off)" : "none (each node has its own database)")),
             StrategyKind.Proxy => new ProxyStrategy(database),
-            _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator, options.UnsafeWriteFirst),
+            _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator, unsafeOrder),
         };
 
         if (replication is not null)
@@ -87,6 +88,11 @@ internal static class NodeRuntimeFactory
         if (clustered && options.UnsafeWriteFirst && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside)
         {
             context.Log.Warn("UNSAFE: writes reach the database before the peers' copies are revoked (CACHENODE_UNSAFE_WRITE_FIRST); stale reads are possible");
+        }
+
+        if (clustered && options.UnsafeAckFirst && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside)
+        {
+            context.Log.Warn("UNSAFE: writes are acked before the peers' copies are revoked (CACHENODE_UNSAFE_ACK_FIRST); stale reads are possible");
         }
 
         return new NodeRuntime(membership, database, cache, strategy, coherence, replication);

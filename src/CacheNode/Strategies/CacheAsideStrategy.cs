@@ -7,8 +7,8 @@ namespace CacheNode.Strategies;
 /// <summary>Cache-aside with invalidation: the database first, then the cached copy is deleted; reads fill on a miss.</summary>
 internal sealed class CacheAsideStrategy : SynchronousStrategy
 {
-    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null, bool unsafeWriteFirst = false)
-        : base(reader, database, peers, unsafeWriteFirst)
+    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null, UnsafeOrder unsafeOrder = UnsafeOrder.None)
+        : base(reader, database, peers, unsafeOrder)
     {
     }
 

@@ -16,17 +16,17 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
     private readonly PeerInvalidator? _peers;
-    private readonly bool _unsafeWriteFirst;
+    private readonly UnsafeOrder _unsafeOrder;
     private const int MaxRevokeAttempts = 3;
 
     /// <param name="peers">Null on a single node (or with invalidation switched off for testing).</param>
-    /// <param name="unsafeWriteFirst">TESTING ONLY: write the database before revoking the peers' copies.</param>
-    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers, bool unsafeWriteFirst)
+    /// <param name="unsafeOrder">TESTING ONLY: an order that is not linearizable.</param>
+    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers, UnsafeOrder unsafeOrder)
     {
         _reader = reader;
         _database = database;
         _peers = peers;
-        _unsafeWriteFirst = unsafeWriteFirst;
+        _unsafeOrder = unsafeOrder;
     }
 
     public abstract string Name { get; }
@@ -49,12 +49,12 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         Revocation? revocation = null;
         try
         {
-            if (_unsafeWriteFirst)
+            if (_unsafeOrder != UnsafeOrder.None)
             {
                 // The order this strategy exists to avoid: between the database write and the revocation,
                 // a peer serves the old value from its cache while another fills the new one.
                 await _database.WriteAsync(key, value, cancellationToken);
-                revocation = await RevokeOnPeersAsync(key, cancellationToken);
+                revocation = await RevokeUnlessAckFirstAsync(key, AfterWrite, value, cancellationToken);
             }
             else
             {
@@ -79,10 +79,10 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         try
         {
             CasResult result;
-            if (_unsafeWriteFirst)
+            if (_unsafeOrder != UnsafeOrder.None)
             {
                 result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
-                revocation = await RevokeOnPeersAsync(key, cancellationToken);
+                revocation = await RevokeUnlessAckFirstAsync(key, result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged, to, cancellationToken);
             }
             else
             {
@@ -123,6 +123,30 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     public ValueTask<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken = default) => ValueTask.FromResult(0);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // TESTING ONLY. Ack-first revokes in the background, after the ack, and releases when it is done.
+    private async ValueTask<Revocation?> RevokeUnlessAckFirstAsync(RawJson key, WriteCompletion completion, RawJson value, CancellationToken cancellationToken)
+    {
+        if (_unsafeOrder != UnsafeOrder.AckFirst)
+        {
+            return await RevokeOnPeersAsync(key, cancellationToken);
+        }
+
+        _ = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    ReleaseOnPeers(await RevokeOnPeersAsync(key, CancellationToken.None), completion, value);
+                }
+                catch (Exception ex) when (ex is NodeErrorException or OperationCanceledException)
+                {
+                    // The peers' leases run out in time anyway.
+                }
+            },
+            CancellationToken.None);
+        return null;
+    }
 
     private ValueTask<Revocation> RevokeOnPeersAsync(RawJson key, CancellationToken cancellationToken) =>
         _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None);

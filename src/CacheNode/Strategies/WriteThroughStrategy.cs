@@ -7,8 +7,8 @@ namespace CacheNode.Strategies;
 /// <summary>Write-through: the database first, then the cache takes the new value, then the ack.</summary>
 internal sealed class WriteThroughStrategy : SynchronousStrategy
 {
-    public WriteThroughStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null, bool unsafeWriteFirst = false)
-        : base(reader, database, peers, unsafeWriteFirst)
+    public WriteThroughStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null, UnsafeOrder unsafeOrder = UnsafeOrder.None)
+        : base(reader, database, peers, unsafeOrder)
     {
     }
 
