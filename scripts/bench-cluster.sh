@@ -7,11 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-  scripts/build.sh >&2
-  dotnet build maelstrom/CacheNode.Maelstrom -c Release -nologo -v quiet >&2
-fi
-runner=maelstrom/CacheNode.Maelstrom/bin/Release/net10.0/CacheNode.Maelstrom.dll
+source scripts/runner-env.sh
 nodes="${NODES:-3}"
 
 run() {

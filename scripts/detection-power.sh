@@ -15,11 +15,7 @@ runs=${1:-10}
 shift || true
 old_commit=c77b6c0
 
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-  scripts/build.sh >&2
-  dotnet build maelstrom/CacheNode.Maelstrom -c Release -nologo -v quiet >&2
-fi
-runner=maelstrom/CacheNode.Maelstrom/bin/Release/net10.0/CacheNode.Maelstrom.dll
+source scripts/runner-env.sh
 old=$(mktemp -d)
 trap 'git worktree remove --force "$old/src" >/dev/null 2>&1 || true; rm -rf "$old"' EXIT
 git worktree add -q "$old/src" "$old_commit"
