@@ -106,7 +106,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
                 if (workload is LinKvWorkload)
                 {
                     readBack = await DatabaseReadBack.RunAsync(admin, nodes, linKv, history, workload.KeysUsed,
-                        processBase: 2_000_000 * 64, workloadTimeout, failures, cancellationToken);
+                        processBase: ReservedProcesses.DatabaseReadBack, workloadTimeout, failures, cancellationToken);
                 }
 
                 foreach (var node in nodes)

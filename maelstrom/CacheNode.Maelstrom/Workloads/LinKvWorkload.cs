@@ -63,7 +63,7 @@ internal sealed class LinKvWorkload : IWorkload
     public async Task FinalAsync(ClientThread thread, CancellationToken cancellationToken)
     {
         // Fresh process numbers, so the final reads follow everything else.
-        var process = thread.Index + (1_000_000 * 64);
+        var process = thread.Index + ReservedProcesses.FinalReads;
         foreach (var key in KeysUsed)
         {
             if (cancellationToken.IsCancellationRequested)
