@@ -71,7 +71,9 @@ public sealed class LinKvDatabaseTests
     public async Task Read_that_starts_after_an_acked_write_never_returns_an_older_value(string strategy)
     {
         var kind = strategy switch { "cache-aside" => StrategyKind.CacheAside, "write-behind" => StrategyKind.WriteBehind, _ => StrategyKind.WriteThrough };
-        await using var cluster = await MultiNodeCluster.StartAsync(LinKv with { Strategy = kind, DbTimeoutMs = 5000, WriteDelayMs = 5 }, count: 1, expectCleanExit: true);
+        // Generous timeouts: this test is about order, and on a loaded machine a request can stall for
+        // longer than the default request_timeout_ms (900 ms), which would fail a write for no fault of the node.
+        await using var cluster = await MultiNodeCluster.StartAsync(LinKv with { Strategy = kind, DbTimeoutMs = 5000, RequestTimeoutMs = 15_000, WriteDelayMs = 5 }, count: 1, expectCleanExit: true);
         cluster.Service.MaxReadReplyDelay = TimeSpan.FromMilliseconds(3);
 
         // One writer counts up; readers run alongside, and slow read replies let fills race the writes.
@@ -82,7 +84,8 @@ public sealed class LinKvDatabaseTests
         {
             for (var i = 1; i <= 200; i++)
             {
-                (await cluster.RequestAsync(Node, $$"""{"type":"write","key":"r","value":{{i}}}"""))["type"]!.GetValue<string>().Should().Be("write_ok");
+                var written = await cluster.RequestAsync(Node, $$"""{"type":"write","key":"r","value":{{i}}}""");
+                written["type"]!.GetValue<string>().Should().Be("write_ok", $"write {i} was answered {written.ToJsonString()}");
                 Volatile.Write(ref acked, i);
             }
         });
