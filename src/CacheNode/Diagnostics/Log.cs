@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 
 namespace CacheNode.Diagnostics;
 
@@ -41,13 +43,49 @@ internal sealed class Log
 
         var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{DateTime.UtcNow:HH:mm:ss.fff} {LevelName(level)} {message}");
+            $"{DateTime.UtcNow:HH:mm:ss.fff} {LevelName(level)} {Printable(message)}");
         lock (_gate)
         {
             _writer.WriteLine(line);
             _writer.Flush();
         }
     }
+
+    /// <summary>
+    /// The message with control characters written as <c>\xNN</c> (and a backslash as <c>\\</c> when
+    /// any is): messages quote input, and raw ESC, NUL or newlines from it could rewrite a terminal or
+    /// split one log line into two.
+    /// </summary>
+    internal static string Printable(string message)
+    {
+        if (!message.AsSpan().ContainsAny(ControlCharacters))
+        {
+            return message;
+        }
+
+        var text = new StringBuilder(message.Length + 16);
+        foreach (var c in message)
+        {
+            if (c == '\\')
+            {
+                text.Append(@"\\");
+            }
+            else if (char.IsControl(c))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // C0 controls, DEL and C1 controls: everything char.IsControl calls a control character.
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(i => (char)i), (char)0x7F, .. Enumerable.Range(0x80, 0x20).Select(i => (char)i)]);
 
     private static string LevelName(LogLevel level) => level switch
     {
