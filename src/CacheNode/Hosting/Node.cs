@@ -156,7 +156,9 @@ internal sealed class Node
         {
             if (!_context.Rpc.TryComplete(replyTo, new RpcReply(header.Src, header.Type, body.ToArray())))
             {
-                _context.Log.Debug($"reply from {header.Src} to msg {replyTo} came after its request gave up; dropped");
+                // Usually a reply that came after its request gave up; but a client's request that carries
+                // in_reply_to lands here too, and must not vanish without a word.
+                _context.Log.Info($"dropped a {header.Type} from {header.Src} in reply to msg {replyTo}: no request of this node is waiting for it (it gave up, or was never sent to {header.Src})");
             }
 
             return;
