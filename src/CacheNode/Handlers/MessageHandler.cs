@@ -38,7 +38,7 @@ internal abstract class MessageHandler<TRequest> : IMessageHandler
         }
         catch (JsonException ex)
         {
-            throw NodeErrorException.Malformed(DescribeBindingError(ex));
+            throw NodeErrorException.Malformed(DescribeBindingError(ex, body));
         }
 
         return HandleAsync(header, request ?? throw NodeErrorException.Malformed($"malformed {Type}: empty body"), cancellationToken);
@@ -48,8 +48,24 @@ internal abstract class MessageHandler<TRequest> : IMessageHandler
 
     // The serializer's own messages name CLR types and change between runtime versions; ours stay stable
     // (golden tests compare them) and speak the wire's field names.
-    private string DescribeBindingError(JsonException ex) =>
-        ex.Path is null or "$"
+    private string DescribeBindingError(JsonException ex, ReadOnlySpan<byte> body)
+    {
+        if (JsonNesting.DepthOf(body) > JsonNesting.MaxDepth)
+        {
+            var field = ex.Path is null or "$" ? "a field" : $"field {TopLevelField(ex.Path)}";
+            return $"malformed {Type}: {field} is nested deeper than {JsonNesting.MaxDepth} levels";
+        }
+
+        return ex.Path is null or "$"
             ? $"malformed {Type}: a required field is missing"
             : $"malformed {Type}: field {ex.Path.TrimStart('$', '.')} is missing or has the wrong type";
+    }
+
+    // "$.value[0].a" -> "value": the body's own field, as the client wrote it.
+    private static string TopLevelField(string path)
+    {
+        var field = path.TrimStart('$', '.');
+        var end = field.AsSpan().IndexOfAny('.', '[');
+        return end < 0 ? field : field[..end];
+    }
 }

@@ -8,7 +8,9 @@ namespace CacheNode.Protocol;
 /// </summary>
 internal sealed class EnvelopeParser
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+    // No depth limit here: this pass only skips over values, so the header of any line can be read and
+    // a body nested too deeply still gets its error 12 (JsonNesting.MaxDepth) when it is bound.
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = int.MaxValue };
 
     // The same ids and types arrive on nearly every line: reuse their strings.
     private readonly Utf8StringCache _names = new();
