@@ -145,6 +145,12 @@ internal sealed class Node
             case EnvelopeParseResult.BadHeader:
                 Reply(header!, Error(ErrorCode.MalformedRequest, error!), hasMsgId: false);
                 return;
+            case EnvelopeParseResult.BadBody when header!.InReplyTo is not null:
+                _context.Log.Warn($"dropped a {header.Type} from {header.Src} ({error}): replies are never answered");
+                return;
+            case EnvelopeParseResult.BadBody:
+                Reply(header, Error(ErrorCode.MalformedRequest, error!));
+                return;
         }
 
         Dispatch(header!, line[bodyRange]);

@@ -17,4 +17,7 @@ internal enum EnvelopeParseResult
 
     /// <summary>Routable with a type, but <c>msg_id</c>/<c>in_reply_to</c> are not integers: answered with error 12.</summary>
     BadHeader,
+
+    /// <summary>A readable header, but a body field is not valid UTF-8: answered with error 12 and <c>in_reply_to</c>.</summary>
+    BadBody,
 }

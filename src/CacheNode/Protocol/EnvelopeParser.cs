@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace CacheNode.Protocol;
 
@@ -114,7 +117,80 @@ internal sealed class EnvelopeParser
         }
 
         header = new MessageHeader(src, dest, type!, msgId, inReplyTo);
+        // JSON allows any bytes in a string, and decoding would turn invalid UTF-8 into U+FFFD, so two
+        // different keys would become one. The check is vectorized; only a bad line pays for finding where.
+        if (!Utf8.IsValid(line))
+        {
+            return InvalidUtf8(line, bodyRange, type!, out error);
+        }
+
         return headerResult;
+    }
+
+    private static EnvelopeParseResult InvalidUtf8(ReadOnlySpan<byte> line, Range bodyRange, string type, out string error)
+    {
+        var (bodyStart, bodyLength) = bodyRange.GetOffsetAndLength(line.Length);
+        if (!Utf8.IsValid(line[..bodyStart]) || !Utf8.IsValid(line[(bodyStart + bodyLength)..]))
+        {
+            error = "src, dest or another envelope field is not valid UTF-8";
+            return EnvelopeParseResult.NotJson;
+        }
+
+        var body = line[bodyRange];
+        var field = TopLevelFieldAt(body, FirstInvalidByte(body));
+        if (field == "type")
+        {
+            error = "body.type is not valid UTF-8";
+            return EnvelopeParseResult.NotJson;
+        }
+
+        error = field is null
+            ? $"malformed {type}: a field name is not valid UTF-8"
+            : $"malformed {type}: field {field} is not valid UTF-8";
+        return EnvelopeParseResult.BadBody;
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> text)
+    {
+        var index = 0;
+        while (index < text.Length)
+        {
+            if (Rune.DecodeFromUtf8(text[index..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return index;
+            }
+
+            index += consumed;
+        }
+
+        return -1;
+    }
+
+    // The name of the body's own field whose value holds the byte at offset; null if the byte is in a
+    // field name (the bytes between fields are JSON's own, all ASCII).
+    private static string? TopLevelFieldAt(ReadOnlySpan<byte> body, int offset)
+    {
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // The quotes around the name are not in ValueSpan (its escapes are).
+            if (offset < reader.TokenStartIndex + reader.ValueSpan.Length + 2)
+            {
+                return null;
+            }
+
+            // Before the bad byte, so valid UTF-8.
+            var name = reader.GetString();
+            reader.Read();
+            reader.Skip();
+            if (offset < reader.BytesConsumed)
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     private EnvelopeParseResult ParseHeader(ReadOnlySpan<byte> body, out string? type, out long? msgId, out long? inReplyTo, out string? error)
