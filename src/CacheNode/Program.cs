@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using CacheNode.Configuration;
 using CacheNode.Diagnostics;
 using CacheNode.Hosting;
@@ -27,7 +28,11 @@ using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
 await using var input = Console.OpenStandardInput();
-await using var output = Console.OpenStandardOutput();
+// A FileStream on fd 1 rather than the console stream: the console stream ignores EPIPE, so a node
+// whose reader had gone would go on answering nobody.
+await using var output = OperatingSystem.IsWindows()
+    ? Console.OpenStandardOutput()
+    : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 var node = new Node(options, input, output, log, TimeProvider.System);
 return await node.RunAsync(stop.Token);
 

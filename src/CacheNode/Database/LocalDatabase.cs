@@ -11,7 +11,9 @@ internal sealed class LocalDatabase : IKeyValueDatabase
     private readonly Dictionary<RawJson, RawJson> _data = [];
     private readonly Lock _gate = new();
 
-    public string Name => "local";
+    public const string DatabaseName = "local";
+
+    public string Name => DatabaseName;
 
     public int Count
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using CacheNode.Configuration;
+using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Handlers;
 using CacheNode.Protocol;
@@ -51,7 +52,12 @@ internal sealed class Node
 
     internal NodeContext Context => _context;
 
-    /// <summary>Serves until end of input or <paramref name="stop"/>, then drains and returns the exit code.</summary>
+    /// <summary>
+    /// Serves until end of input, <paramref name="stop"/>, or the loss of the output, then drains and
+    /// returns the exit code: 0, 1 if acked writes could not be written, 3 if the output was lost.
+    /// Everything after the end of serving, the final flush of the output included, fits in
+    /// <c>drain_timeout_ms</c>, whoever reads the output and however fast.
+    /// </summary>
     public async Task<int> RunAsync(CancellationToken stop = default)
     {
         var log = _context.Log;
@@ -61,28 +67,39 @@ internal sealed class Node
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (stop.Register(() => stopRequested.TrySetResult()))
         {
-            var first = await Task.WhenAny(reading, stopRequested.Task);
+            var first = await Task.WhenAny(reading, stopRequested.Task, Writer.OutputLost);
             if (first == reading && reading.IsFaulted)
             {
                 log.Error($"reading input failed: {reading.Exception?.GetBaseException().Message}");
             }
         }
 
-        // From here on new requests get error 11; replies to our own requests are still routed, since
-        // a database behind stdin/stdout (lin-kv) may still be answering them.
+        // From here on new requests get error 11 (or nothing, once the output is full).
         _stopping = true;
+        var deadline = _context.Time.GetTimestamp() + (long)(options.DrainTimeoutMs / 1000.0 * _context.Time.TimestampFrequency);
+        var outputLost = Writer.OutputLost.IsCompleted;
+        if (outputLost)
+        {
+            log.Error($"stdout is closed ({await Writer.OutputLost}): no reply can reach anyone; stopping");
+        }
+
+        if (outputLost || (!reading.IsCompleted && !ExpectsRepliesOnInput()))
+        {
+            // Nothing more to read for: stop now, so that input arriving meanwhile costs nothing.
+            await readCancellation.CancelAsync();
+        }
+
         log.Debug(stop.IsCancellationRequested ? "stop requested: draining" : "end of input: draining");
-        var budget = TimeSpan.FromMilliseconds(options.DrainTimeoutMs);
-        var unfinished = await _inFlight.WaitIdleAsync(budget, _context.Time);
+        var unfinished = await _inFlight.WaitIdleAsync(Remaining(deadline), _context.Time);
         if (unfinished > 0)
         {
             log.Warn($"shutting down with {unfinished} requests still running");
         }
 
-        var exitCode = 0;
+        var exitCode = outputLost ? 3 : 0;
         if (_context.Runtime is { } runtime)
         {
-            var lost = await runtime.Strategy.DrainAsync(budget, CancellationToken.None);
+            var lost = await runtime.Strategy.DrainAsync(Remaining(deadline), CancellationToken.None);
             if (lost > 0)
             {
                 log.Error($"{lost} acknowledged writes could not be written to {runtime.Database.Name} before exit");
@@ -94,7 +111,6 @@ internal sealed class Node
 
         log.Debug("drained; stopping the reader and flushing output");
         await _lifetime.CancelAsync();
-        log.Debug("lifetime cancelled");
         await readCancellation.CancelAsync();
         try
         {
@@ -115,12 +131,24 @@ internal sealed class Node
             log.Debug($"input reader ended with {ex.GetBaseException().Message}");
         }
 
-        log.Debug("reader stopped");
-        await Writer.DisposeAsync();
-        log.Debug("output flushed");
+        // At least a moment for the last replies, even when the drain used up the budget.
+        var flushBudget = TimeSpan.FromTicks(Math.Max(Remaining(deadline).Ticks, TimeSpan.FromMilliseconds(100).Ticks));
+        if (!await Writer.CompleteAsync(flushBudget) && !outputLost)
+        {
+            log.Warn($"stdout was not read within drain_timeout_ms ({options.DrainTimeoutMs} ms): exiting with replies undelivered");
+        }
+
         _lifetime.Dispose();
         return exitCode;
     }
+
+    // The database or the peers answer through this node's input (lin-kv, seq-kv, a cluster): draining
+    // write-behind needs it read to the end.
+    private bool ExpectsRepliesOnInput() =>
+        _context.Runtime is { } runtime && (runtime.NodeIds.Count > 1 || runtime.Database.Name != LocalDatabase.DatabaseName);
+
+    private TimeSpan Remaining(long deadline) =>
+        TimeSpan.FromSeconds(Math.Max(0, deadline - _context.Time.GetTimestamp()) / (double)_context.Time.TimestampFrequency);
 
     private void OnLine(ReadOnlySpan<byte> line)
     {
@@ -191,7 +219,13 @@ internal sealed class Node
 
         if (_stopping && !handler.ServedWhileStopping)
         {
-            Reply(header, Error(ErrorCode.TemporarilyUnavailable, "node is shutting down"));
+            // Once the output is full, a request that arrives while stopping gets no answer at all: the
+            // shutdown must not wait for whoever reads the output to read refusals.
+            if (Writer.HasRoom)
+            {
+                Reply(header, Error(ErrorCode.TemporarilyUnavailable, "node is shutting down"));
+            }
+
             return;
         }
 
@@ -303,7 +337,8 @@ internal sealed class Node
         }
 
         // Backpressure: if whoever reads our output falls behind, stop reading input until it catches up.
-        return Writer.WaitForRoomAsync(_lifetime.Token);
+        // Not while stopping: replies to this node's own requests must still get through.
+        return _stopping ? ValueTask.CompletedTask : Writer.WaitForRoomAsync(_lifetime.Token);
     }
 
     private void OnOversizedLine(long length) =>

@@ -31,11 +31,13 @@ internal sealed class MessageWriter : IAsyncDisposable
     private readonly AsyncSignal _wake = new();
     private readonly AsyncSignal _drained = new();
     private readonly Task _pump;
+    private readonly TaskCompletionSource<string> _outputLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ArrayBufferWriter<byte> _pending = new(64 * 1024);
     private ArrayBufferWriter<byte> _writing = new(64 * 1024);
     private long _nextMsgId;
     private int _batchDepth;
     private bool _completed;
+    private bool _lost;
 
     public MessageWriter(Stream output)
     {
@@ -52,9 +54,9 @@ internal sealed class MessageWriter : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_completed)
+            if (_completed || _lost)
             {
-                // Only after DisposeAsync: the node is gone and the message has nowhere to go.
+                // After CompleteAsync, or once the output is gone: the message has nowhere to go.
                 return -1;
             }
 
@@ -103,17 +105,27 @@ internal sealed class MessageWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes (with the reason) when the output can no longer be written: whoever read it has gone.</summary>
+    public Task<string> OutputLost => _outputLost.Task;
+
+    /// <summary>Whether at most <see cref="HighWaterBytes"/> are pending.</summary>
+    public bool HasRoom => PendingBytes <= HighWaterBytes;
+
     /// <summary>Waits while more than <see cref="HighWaterBytes"/> are pending (a slow reader of our output).</summary>
     public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken = default)
     {
-        while (PendingBytes > HighWaterBytes)
+        while (!HasRoom && !_outputLost.Task.IsCompleted)
         {
             await _drained.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 
-    /// <summary>Writes everything sent so far and stops taking messages.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops taking messages and writes everything sent so far, waiting at most <paramref name="timeout"/>
+    /// for whoever reads the output.
+    /// </summary>
+    /// <returns>False if the output was not all written in time (or could not be written at all).</returns>
+    public async ValueTask<bool> CompleteAsync(TimeSpan timeout)
     {
         lock (_gate)
         {
@@ -122,11 +134,23 @@ internal sealed class MessageWriter : IAsyncDisposable
         }
 
         _wake.Set();
-        await _pump;
-        _json.Dispose();
+        try
+        {
+            await _pump.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // A reader that does not read: the rest is left to the process's end.
+            return false;
+        }
+
+        await _json.DisposeAsync();
         _wake.Dispose();
         _drained.Dispose();
+        return !_outputLost.Task.IsCompleted;
     }
+
+    public async ValueTask DisposeAsync() => await CompleteAsync(Timeout.InfiniteTimeSpan);
 
     private int PendingBytes
     {
@@ -153,8 +177,26 @@ internal sealed class MessageWriter : IAsyncDisposable
 
             if (_writing.WrittenCount > 0)
             {
-                await _output.WriteAsync(_writing.WrittenMemory);
-                await _output.FlushAsync();
+                try
+                {
+                    await _output.WriteAsync(_writing.WrittenMemory);
+                    await _output.FlushAsync();
+                }
+                catch (IOException ex)
+                {
+                    // A closed pipe (EPIPE): nothing written from now on can reach anyone.
+                    lock (_gate)
+                    {
+                        _lost = true;
+                        _pending.ResetWrittenCount();
+                    }
+
+                    _writing.ResetWrittenCount();
+                    _outputLost.TrySetResult(ex.Message);
+                    _drained.Set();
+                    return;
+                }
+
                 _writing.ResetWrittenCount();
                 _drained.Set();
             }

@@ -38,6 +38,31 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public static NodeProcess Start(IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? args = null)
     {
+        var process = Process.Start(StartInfo(environment, args)) ?? throw new InvalidOperationException("could not start dotnet");
+        process.StandardInput.AutoFlush = true;
+        return new NodeProcess(process);
+    }
+
+    /// <summary>
+    /// The node's process with nothing reading its stdout: the test decides whether (and how) it is read.
+    /// Its stderr is collected into <paramref name="stderr"/>.
+    /// </summary>
+    public static Process StartUnread(IReadOnlyDictionary<string, string> environment, StringBuilder stderr)
+    {
+        var process = Process.Start(StartInfo(environment, args: null)) ?? throw new InvalidOperationException("could not start dotnet");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string>? environment, IEnumerable<string>? args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -64,9 +89,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        process.StandardInput.AutoFlush = true;
-        return new NodeProcess(process);
+        return start;
     }
 
     public async Task SendAsync(string line)
