@@ -13,11 +13,14 @@ internal sealed record ChildCommand(string Label, CommandRole Role, string FileN
 
     public static ChildCommand Cat(string path) => new("cat", CommandRole.PipeCeiling, "cat", [path]);
 
-    public static ChildCommand CacheNode(string dll, string strategy) =>
-        new($"CacheNode {strategy}", CommandRole.CacheNode, "dotnet", [dll])
-        {
-            Environment = new Dictionary<string, string> { ["CACHENODE_STRATEGY"] = strategy },
-        };
+    /// <param name="node">The built node: an assembly (run with <c>dotnet</c>) or a native executable (Native AOT).</param>
+    public static ChildCommand CacheNode(string node, string strategy)
+    {
+        var command = node.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? new ChildCommand($"CacheNode {strategy}", CommandRole.CacheNode, "dotnet", [node])
+            : new ChildCommand($"CacheNode {strategy}", CommandRole.CacheNode, node, []);
+        return command with { Environment = new Dictionary<string, string> { ["CACHENODE_STRATEGY"] = strategy } };
+    }
 
     public static ChildCommand Peer(string command) => new($"peer `{command}`", CommandRole.Peer, "/bin/sh", ["-c", command]);
 
