@@ -56,9 +56,41 @@ internal abstract class MessageHandler<TRequest> : IMessageHandler
             return $"malformed {Type}: {field} is nested deeper than {JsonNesting.MaxDepth} levels";
         }
 
-        return ex.Path is null or "$"
-            ? $"malformed {Type}: a required field is missing"
-            : $"malformed {Type}: field {ex.Path.TrimStart('$', '.')} is missing or has the wrong type";
+        if (ex.Path is null or "$")
+        {
+            var missing = MissingRequiredFields(body);
+            return missing.Count == 0
+                ? $"malformed {Type}: a required field is missing"
+                : $"malformed {Type}: {(missing.Count == 1 ? "field" : "fields")} {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing";
+        }
+
+        return $"malformed {Type}: field {ex.Path.TrimStart('$', '.')} is missing or has the wrong type";
+    }
+
+    // The serializer names missing required members only in its own (CLR-flavoured) message: find them
+    // from the contract instead, by the wire names the body lacks.
+    private List<string> MissingRequiredFields(ReadOnlySpan<byte> body)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    present.Add(reader.GetString()!);
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Whatever was read so far is what is present.
+        }
+
+        return [.. _typeInfo.Properties.Where(property => property.IsRequired && !present.Contains(property.Name)).Select(property => property.Name)];
     }
 
     // "$.value[0].a" -> "value": the body's own field, as the client wrote it.
