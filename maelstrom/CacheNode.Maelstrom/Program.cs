@@ -7,6 +7,13 @@ using CacheNode.Maelstrom.Run;
 // `compare DIR...` prints a Markdown table of finished runs; `compare --writes DIR...` their write side;
 // `compare --faults DIR...` the faults each run met and what it proved.
 // Exit status as Jepsen's cli: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash.
+if (args is ["--version"])
+{
+    var version = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(RunnerOptions).Assembly)?.InformationalVersion ?? "unknown";
+    Console.WriteLine($"CacheNode.Maelstrom {version}: a twin of `maelstrom test` (Maelstrom 0.2.x, Jepsen 0.3.7)");
+    return 0;
+}
+
 if (RunnerOptionsParser.WantsHelp(args))
 {
     Console.WriteLine(RunnerOptionsParser.Usage);

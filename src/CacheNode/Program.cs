@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using CacheNode.Configuration;
@@ -5,6 +6,13 @@ using CacheNode.Diagnostics;
 using CacheNode.Hosting;
 
 // The only place that touches the console: everything else runs over streams.
+if (args is ["--version"])
+{
+    var version = typeof(Node).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+    await Console.Out.WriteLineAsync($"cachenode {version}");
+    return 0;
+}
+
 NodeOptions? options;
 try
 {

@@ -35,6 +35,17 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Version_prints_one_line_and_exits_zero()
+    {
+        await using var node = NodeProcess.Start(args: ["--version"]);
+
+        var (exitCode, output) = await node.WaitForExitAsync(Wait);
+
+        exitCode.Should().Be(0);
+        output.Should().ContainSingle().Which.Should().MatchRegex(@"^cachenode \d+\.\d+\.\d+$");
+    }
+
+    [Fact]
     public async Task Sigterm_stops_taking_requests_drains_write_behind_to_lin_kv_and_exits_zero()
     {
         await using var node = NodeProcess.Start(new Dictionary<string, string>
