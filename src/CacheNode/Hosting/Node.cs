@@ -15,7 +15,7 @@ namespace CacheNode.Hosting;
 /// </summary>
 internal sealed class Node
 {
-    private const int LogPreviewChars = 200;
+    private const int LogPreviewChars = 80;
 
     private readonly NodeContext _context;
     private readonly HandlerRegistry _handlers;
@@ -26,6 +26,7 @@ internal sealed class Node
     private volatile bool _stopping;
     // Touched only by the read loop.
     private bool _inBatch;
+    private long _lineNumber;
 
     public Node(NodeOptions options, Stream input, Stream output, Log log, TimeProvider time)
     {
@@ -152,6 +153,7 @@ internal sealed class Node
 
     private void OnLine(ReadOnlySpan<byte> line)
     {
+        _lineNumber++;
         if (!_inBatch)
         {
             // Replies to this chunk of input leave in one write when the chunk is done.
@@ -168,7 +170,7 @@ internal sealed class Node
         switch (parsed)
         {
             case EnvelopeParseResult.NotJson or EnvelopeParseResult.NoType or EnvelopeParseResult.NoRoute:
-                _context.Log.Warn($"dropped input line ({error}): {Preview(line)}");
+                _context.Log.Warn($"line {_lineNumber}: dropped, {error}: {Preview(line)}");
                 return;
             case EnvelopeParseResult.BadHeader:
                 Reply(header!, Error(ErrorCode.MalformedRequest, error!), hasMsgId: false);
@@ -342,7 +344,7 @@ internal sealed class Node
     }
 
     private void OnOversizedLine(long length) =>
-        _context.Log.Warn($"skipped a {length}-byte input line: the limit is {_context.Options.MaxMessageBytes} bytes (CACHENODE_MAX_MESSAGE_BYTES)");
+        _context.Log.Warn($"line {++_lineNumber}: skipped, {length} bytes: the limit is {_context.Options.MaxMessageBytes} bytes (CACHENODE_MAX_MESSAGE_BYTES)");
 
     private static ErrorBody Error(ErrorCode code, string text) => new((int)code, text);
 

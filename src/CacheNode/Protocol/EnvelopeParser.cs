@@ -27,15 +27,16 @@ internal sealed class EnvelopeParser
         {
             return ParseCore(line, out header, out bodyRange, out error);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            error = "not JSON: " + ex.Message;
+            // The parser's own message (positions, token names) helps nobody reading a log.
+            error = "not valid JSON";
             return EnvelopeParseResult.NotJson;
         }
-        catch (InvalidOperationException ex)
+        catch (InvalidOperationException)
         {
             // Utf8JsonReader getters throw this when a token has the wrong type.
-            error = "wrong type in envelope: " + ex.Message;
+            error = "an envelope field has the wrong type";
             return EnvelopeParseResult.NotJson;
         }
     }
