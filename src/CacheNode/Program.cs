@@ -31,6 +31,11 @@ if (options is null)
 }
 
 var log = new Log(Console.Error, options.LogLevel);
+foreach (var warning in OptionsParser.UnknownVariables(Environment.GetEnvironmentVariables().Keys.Cast<string>()))
+{
+    log.Warn(warning);
+}
+
 using var stop = new CancellationTokenSource();
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

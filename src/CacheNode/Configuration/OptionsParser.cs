@@ -94,6 +94,41 @@ internal static class OptionsParser
         return options;
     }
 
+    /// <summary>
+    /// A warning for each <c>CACHENODE_*</c> name that is no setting (a typo would otherwise be ignored
+    /// without a word), naming the closest setting.
+    /// </summary>
+    public static IEnumerable<string> UnknownVariables(IEnumerable<string> environmentNames)
+    {
+        var known = Settings.Select(setting => setting.EnvironmentVariable).ToList();
+        foreach (var name in environmentNames.Where(n => n.StartsWith(Setting.Prefix, StringComparison.Ordinal) && !known.Contains(n)).Order(StringComparer.Ordinal))
+        {
+            // Fewest edits; among equals, the longest shared beginning (CACHENODE_TTL is CACHENODE_TTL_MS, not _DB).
+            var closest = known.OrderBy(candidate => EditDistance(name, candidate))
+                .ThenByDescending(candidate => name.AsSpan().CommonPrefixLength(candidate))
+                .First();
+            yield return $"{name} is not a setting and is ignored; did you mean {closest}? (--help lists them)";
+        }
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
     public static string Usage()
     {
         var text = new StringBuilder();
@@ -141,7 +176,11 @@ internal static class OptionsParser
     {
         if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
         {
-            throw new FormatException("expected a whole number");
+            // A whole number, only too far from zero for an int, says so rather than "not a number".
+            var digits = value.TrimStart('+', '-');
+            throw new FormatException(digits.Length > 0 && digits.All(char.IsAsciiDigit)
+                ? (value.StartsWith('-') ? $"too small (min {min})" : $"too large (max {max})")
+                : "expected a whole number");
         }
 
         return parsed < min ? throw new FormatException($"must be at least {min}")

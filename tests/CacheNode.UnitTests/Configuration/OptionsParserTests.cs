@@ -38,6 +38,8 @@ public sealed class OptionsParserTests
     [InlineData("CACHENODE_STRATEGY", "write-around", "expected one of write-through, cache-aside, write-behind, proxy")]
     [InlineData("CACHENODE_MAX_ENTRIES", "0", "must be at least 1")]
     [InlineData("CACHENODE_TTL_MS", "ten", "expected a whole number")]
+    [InlineData("CACHENODE_TTL_MS", "99999999999999", "too large (max 86400000)")]
+    [InlineData("CACHENODE_MAX_ENTRIES", "-99999999999999", "too small (min 1)")]
     [InlineData("CACHENODE_TTL_JITTER", "1.5", "must be between 0 and 1")]
     [InlineData("CACHENODE_DB", "postgres", "expected one of auto, local, lin-kv, seq-kv")]
     [InlineData("CACHENODE_WRITE_DELAY_MS", "2147483647", "must be at most 86400000")]
@@ -61,5 +63,15 @@ public sealed class OptionsParserTests
         OptionsParser.Parse(["--help"], _ => null).Should().BeNull();
         var usage = OptionsParser.Usage();
         OptionsParser.Settings.Should().OnlyContain(s => usage.Contains(s.EnvironmentVariable, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unknown_cachenode_variable_is_named_with_the_closest_setting()
+    {
+        var warnings = OptionsParser.UnknownVariables(["PATH", "CACHENODE_STRATEGY", "CACHENODE_STRATEGEY", "CACHENODE_TTL"]).ToList();
+
+        warnings.Should().Equal(
+            "CACHENODE_STRATEGEY is not a setting and is ignored; did you mean CACHENODE_STRATEGY? (--help lists them)",
+            "CACHENODE_TTL is not a setting and is ignored; did you mean CACHENODE_TTL_MS? (--help lists them)");
     }
 }
