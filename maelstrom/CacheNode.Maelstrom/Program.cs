@@ -20,6 +20,12 @@ if (RunnerOptionsParser.WantsHelp(args))
     return 0;
 }
 
+if (args is ["compare"] or ["compare", "--writes" or "--faults"])
+{
+    await Console.Error.WriteLineAsync("usage: maelstrom compare [--writes | --faults] RUN_DIR...   (one Markdown row per finished run, from its results.json)");
+    return 254;
+}
+
 if (args is ["compare", .. var runs])
 {
     try

@@ -28,6 +28,9 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
     {
         var random = new Random(options.Seed);
         var store = CreateStoreDirectory();
+        // store/latest moves only to a run whose nodes all started: one that could not start leaves
+        // the last real run where a person looks for it.
+        var initialized = false;
         var clock = Stopwatch.StartNew();
         var failures = new RunFailures();
         var history = new HistoryRecorder(clock);
@@ -83,6 +86,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
             }
 
             await console.WriteLineAsync(StartLine(nodes.Count, workload.Name, threads.Count));
+            initialized = true;
             using (var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeLimit.CancelAfter(TimeSpan.FromSeconds(options.TimeLimitSeconds));
@@ -150,6 +154,11 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         foreach (var warning in network.Rejected.Concat(network.Problems).Concat(services.SelectMany(s => s.Warnings)))
         {
             failures.Warn(warning);
+        }
+
+        if (initialized)
+        {
+            LinkLatest(store);
         }
 
         return new RunResult(options, store, records, verdict, failures.All, failures.Warnings, nemesis?.Events ?? [], network.Counts, stats,
@@ -276,6 +285,11 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss.fff", CultureInfo.InvariantCulture);
         var directory = Path.Combine(root, stamp);
         Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private void LinkLatest(string directory)
+    {
         var latest = Path.Combine(options.StoreDirectory, "latest");
         try
         {
@@ -290,8 +304,6 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         {
             // A concurrent run won the race for the link: harmless.
         }
-
-        return directory;
     }
 
     private sealed class RunCrashedException : Exception;

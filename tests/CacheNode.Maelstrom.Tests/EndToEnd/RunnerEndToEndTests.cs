@@ -162,6 +162,7 @@ public sealed class RunnerEndToEndTests : IDisposable
         result.ExitCode.Should().Be(255);
         result.Crashes.Should().ContainSingle().Which.Should().Contain("exit status 3").And.Contain("refusing to start");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(25), "the run does not wait out its time limit or init's 10 s");
+        Path.Exists(Path.Combine(_store, "latest")).Should().BeFalse("store/latest moves only to a run whose nodes started");
     }
 
     [Fact]
