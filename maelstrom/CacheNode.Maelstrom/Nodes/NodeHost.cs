@@ -33,6 +33,11 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
     private Task _pumps = Task.CompletedTask;
     private bool _exitExpected;
     private bool _outputDead;
+    private TaskCompletionSource<string> _outputStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Enough to know whether a node answered its init client before it printed something unroutable.
+    private const int MaxRememberedDestinations = 64;
+    private System.Collections.Concurrent.ConcurrentDictionary<string, byte> _routedTo = new(StringComparer.Ordinal);
     private int _generation;
 
     public NodeHost(string id, string bin, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, Network network,
@@ -57,6 +62,9 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
 
     /// <summary>Completes when the current process exits (whatever the reason).</summary>
     public Task Exited { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Completes, with the reason, once the current process printed a line after which nothing it writes is routed.</summary>
+    public Task<string> OutputStopped => _outputStopped.Task;
 
     /// <summary>Starts (or restarts) the process, in a new session so the whole group can be stopped and killed.</summary>
     /// <exception cref="NodeStartException">The binary is missing or cannot be executed.</exception>
@@ -106,6 +114,8 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
             _process = process;
             _exitExpected = false;
             _outputDead = false;
+            _outputStopped = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _routedTo = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
             _stdin = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
             _generation++;
         }
@@ -249,6 +259,15 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
         }
     }
 
+    /// <summary>The node's last stderr lines, for a crash whose cause is not an exit.</summary>
+    public string StderrText()
+    {
+        lock (_lastStdout)
+        {
+            return $"Its last lines on STDERR:\n\n{string.Join('\n', _lastStderr)}\n\nFull STDERR logs are in node-logs/{Id}.log";
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false } process)
@@ -321,6 +340,7 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
             if (Unroutable(line, out var fields) is { } reason)
             {
                 _outputDead = true;
+                _outputStopped.TrySetResult($"{reason}: {LineText.Truncate(line)}");
                 _failures.Warn($"{reason}: {LineText.Truncate(line)}. As in Maelstrom, whose stdout thread stops at such a line, nothing more {Id} writes is delivered.");
                 LogLine($"--- {reason}; no further output of {Id} is routed");
                 continue;
@@ -332,8 +352,15 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
             }
 
             _network.Route(fields, line);
+            if (_routedTo.Count < MaxRememberedDestinations)
+            {
+                _routedTo.TryAdd(fields.Dest, 0);
+            }
         }
     }
+
+    /// <summary>Whether the current process has had a message to <paramref name="dest"/> routed (of its first destinations).</summary>
+    public bool HasRoutedTo(string dest) => _routedTo.ContainsKey(dest);
 
     private string? Unroutable(string line, out RouteFields fields)
     {

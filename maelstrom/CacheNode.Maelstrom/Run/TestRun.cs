@@ -205,7 +205,8 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
     }
 
     // Maelstrom's db setup: a fresh client per init, 10 s to answer, anything but init_ok crashes the test.
-    // A node that exits before it answers crashes it at once instead of after the timeout.
+    // A node that exits before it answers, or prints a line after which nothing it writes is routed
+    // (so its init_ok could never arrive), crashes it at once instead of after the timeout.
     private async Task InitAsync(Network network, NodeHost node, IReadOnlyList<string> nodeIds, RunFailures failures, string? clientId = null)
     {
         var client = new Client(clientId ?? NextClientId(), network);
@@ -214,7 +215,19 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         {
             var body = new JsonObject { ["type"] = "init", ["node_id"] = node.Id, ["node_ids"] = new JsonArray([.. nodeIds.Select(id => JsonValue.Create(id))]) };
             var reply = client.RequestAsync(node.Id, body, InitTimeout);
-            var first = await Task.WhenAny(reply, node.Exited);
+            var first = await Task.WhenAny(reply, node.Exited, node.OutputStopped);
+            if (first == node.OutputStopped && node.HasRoutedTo(client.Id))
+            {
+                // It answered this client before the bad line: that answer is on its way.
+                first = await Task.WhenAny(reply, node.Exited);
+            }
+            else if (first == node.OutputStopped)
+            {
+                await Task.Delay(200);
+                failures.Crash($"{node.Id} cannot answer init: {await node.OutputStopped}. As in Maelstrom, nothing more it writes is delivered. " + node.StderrText());
+                return;
+            }
+
             if (first != reply)
             {
                 // Let the stderr pump catch up: the node's last words are the point of the message.

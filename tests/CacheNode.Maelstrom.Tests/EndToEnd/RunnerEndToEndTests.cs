@@ -166,6 +166,19 @@ public sealed class RunnerEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Node_that_prints_garbage_before_init_crashes_the_run_at_once_with_its_stderr()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await RunAsync(ScriptNode("garbage-before-init-node.sh") with { TimeLimitSeconds = 30 });
+
+        result.ExitCode.Should().Be(255);
+        result.Crashes.Should().ContainSingle().Which.Should().Contain("Starting garbage-before-init-node v1.0")
+            .And.Contain("about to print a banner on stdout");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(25), "the run does not wait out init's 10 s, let alone the time limit");
+        Path.Exists(Path.Combine(_store, "latest")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Node_that_exits_during_the_test_crashes_it_at_teardown_as_in_maelstrom()
     {
         var result = await RunAsync(ScriptNode("exit-later-node.sh") with { TimeLimitSeconds = 2 });
