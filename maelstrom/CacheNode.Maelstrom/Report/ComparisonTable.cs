@@ -11,57 +11,56 @@ namespace CacheNode.Maelstrom.Report;
 /// </summary>
 internal static class ComparisonTable
 {
-    public static string Build(IEnumerable<string> runDirectories)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("| run | verdict | ops/s | ok | unavailable | db requests/op | hit ratio | read p50 (client) | read p50 (in node) | write p50 | slowest ok write | invalidation msgs/write | lease msgs/s | forward msgs/op |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var directory in runDirectories)
-        {
-            var results = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject();
-            text.AppendLine(Row(results));
-        }
-
-        return text.ToString();
-    }
+    public static string Build(IEnumerable<string> runDirectories) => Table(
+        "| run | verdict | ops/s | ok | unavailable | db requests/op | hit ratio | read p50 (client) | read p50 (in node) | write p50 | slowest ok write | invalidation msgs/write | lease msgs/s | forward msgs/op |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        runDirectories,
+        Row);
 
     /// <summary>`compare --writes DIR...`: the write side (latency, database writes, flush lag, durability).</summary>
-    public static string BuildWrites(IEnumerable<string> runDirectories)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("| run | verdict | ok writes/s | write p50 | write p99 | write p50 (in node) | db writes/write | flush lag p99 | lost writes | replication msgs/s | unavailable |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var directory in runDirectories)
-        {
-            var r = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject();
-            var options = r["options"]!.AsObject();
-            var seconds = options["time_limit_s"]!.GetValue<double>();
-            var latency = r["latency_ms"]!.AsObject();
-            var writes = (latency["write"]?["count"]?.GetValue<int>() ?? 0) + (latency["cas"]?["count"]?.GetValue<int>() ?? 0);
-            string Ms(string group, string quantile) => r[group]?["write"]?[quantile]?.GetValue<double>() is { } v ? F($"{v:0.00} ms") : "–";
-            text.AppendLine(F($"| {Label(r)} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {writes / seconds:0} | {Ms("latency_ms", "p50")} | {Ms("latency_ms", "p99")} | {Ms("node_time_ms", "p50")} | {r["db_writes_per_write"]?.GetValue<double>() ?? 0:0.000} | {(r["flush_lag_p99_ms"]?.GetValue<long>() is { } lag ? F($"{lag} ms") : "–")} | {(r["lost_writes"]?.GetValue<int>() is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : "not checked")} | {r["replication_per_s"]?.GetValue<double>() ?? 0:0} | {r["unavailable"]!.GetValue<double>():P1} |"));
-        }
-
-        return text.ToString();
-    }
+    public static string BuildWrites(IEnumerable<string> runDirectories) => Table(
+        "| run | verdict | ok writes/s | write p50 | write p99 | write p50 (in node) | db writes/write | flush lag p99 | lost writes | replication msgs/s | unavailable |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        runDirectories,
+        WritesRow);
 
     /// <summary>`compare --faults DIR...`: what each run proved under which faults (verdict, faults injected, lost writes).</summary>
-    public static string BuildFaults(IEnumerable<string> runDirectories)
+    public static string BuildFaults(IEnumerable<string> runDirectories) => Table(
+        "| run | seed | verdict | ops | ok | kills | pauses | partitions | keys not linearizable | lost writes |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        runDirectories,
+        FaultsRow);
+
+    private static string WritesRow(JsonObject r)
+    {
+        var options = r["options"]!.AsObject();
+        var seconds = options["time_limit_s"]!.GetValue<double>();
+        var latency = r["latency_ms"]!.AsObject();
+        var writes = (latency["write"]?["count"]?.GetValue<int>() ?? 0) + (latency["cas"]?["count"]?.GetValue<int>() ?? 0);
+        string Ms(string group, string quantile) => r[group]?["write"]?[quantile]?.GetValue<double>() is { } v ? F($"{v:0.00} ms") : "–";
+        return F($"| {Label(r)} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {writes / seconds:0} | {Ms("latency_ms", "p50")} | {Ms("latency_ms", "p99")} | {Ms("node_time_ms", "p50")} | {r["db_writes_per_write"]?.GetValue<double>() ?? 0:0.000} | {(r["flush_lag_p99_ms"]?.GetValue<long>() is { } lag ? F($"{lag} ms") : "–")} | {(r["lost_writes"]?.GetValue<int>() is { } lost ? lost.ToString(CultureInfo.InvariantCulture) : "not checked")} | {r["replication_per_s"]?.GetValue<double>() ?? 0:0} | {r["unavailable"]!.GetValue<double>():P1} |");
+    }
+
+    private static string FaultsRow(JsonObject r)
+    {
+        var events = (r["nemesis_events"]?.AsArray() ?? []).Select(e => e!["event"]!.GetValue<string>()).ToList();
+        // A partition that cuts nothing (a minority third of 3 nodes) is no fault; healing is not one either.
+        int Count(string prefix) => events.Count(e => e.StartsWith(prefix, StringComparison.Ordinal)
+            && !e.Contains("nothing is cut", StringComparison.Ordinal) && !e.StartsWith("partition healed", StringComparison.Ordinal));
+        var badKeys = (r["details"]?.AsArray() ?? []).Count(d => d!.GetValue<string>().Contains("is not linearizable", StringComparison.Ordinal));
+        var seed = r["options"]!["seed"]?.ToString() ?? "–";
+        var lost = r["lost_writes"]?.GetValue<int>() is { } l ? l.ToString(CultureInfo.InvariantCulture) : "not checked";
+        return F($"| {Label(r)} | {seed} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {r["ops"]!.GetValue<int>()} | {r["availability"]!.GetValue<double>():P1} | {Count("killed")} | {Count("paused")} | {Count("partition ")} | {badKeys} | {lost} |");
+    }
+
+    private static string Table(string header, string separator, IEnumerable<string> runDirectories, Func<JsonObject, string> row)
     {
         var text = new StringBuilder();
-        text.AppendLine("| run | seed | verdict | ops | ok | kills | pauses | partitions | keys not linearizable | lost writes |");
-        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(header);
+        text.AppendLine(separator);
         foreach (var directory in runDirectories)
         {
-            var r = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject();
-            var events = (r["nemesis_events"]?.AsArray() ?? []).Select(e => e!["event"]!.GetValue<string>()).ToList();
-            // A partition that cuts nothing (a minority third of 3 nodes) is no fault; healing is not one either.
-            int Count(string prefix) => events.Count(e => e.StartsWith(prefix, StringComparison.Ordinal)
-                && !e.Contains("nothing is cut", StringComparison.Ordinal) && !e.StartsWith("partition healed", StringComparison.Ordinal));
-            var badKeys = (r["details"]?.AsArray() ?? []).Count(d => d!.GetValue<string>().Contains("is not linearizable", StringComparison.Ordinal));
-            var seed = r["options"]!["seed"]?.ToString() ?? "–";
-            var lost = r["lost_writes"]?.GetValue<int>() is { } l ? l.ToString(CultureInfo.InvariantCulture) : "not checked";
-            text.AppendLine(F($"| {Label(r)} | {seed} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {r["ops"]!.GetValue<int>()} | {r["availability"]!.GetValue<double>():P1} | {Count("killed")} | {Count("paused")} | {Count("partition ")} | {badKeys} | {lost} |"));
+            text.AppendLine(row(JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "results.json")))!.AsObject()));
         }
 
         return text.ToString();
