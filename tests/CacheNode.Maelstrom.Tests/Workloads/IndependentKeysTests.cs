@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using CacheNode.Maelstrom.Cli;
 using CacheNode.Maelstrom.Clients;
 using CacheNode.Maelstrom.History;
-using CacheNode.Maelstrom.Net;
+using CacheNode.Maelstrom.Tests.Services;
 using CacheNode.Maelstrom.Workloads;
 
 namespace CacheNode.Maelstrom.Tests.Workloads;
@@ -10,22 +9,10 @@ namespace CacheNode.Maelstrom.Tests.Workloads;
 /// <summary>Jepsen's independent lin-kv generator: groups of 2n threads on one key, readers, the 20-process limit.</summary>
 public sealed class IndependentKeysTests : IAsyncDisposable
 {
-    private readonly string _log = Path.GetTempFileName();
-    private readonly MessageLog _messages;
-    private readonly Network _network;
+    // A network for the threads' clients; nothing is sent over it.
+    private readonly ServiceHarness _harness = new();
 
-    public IndependentKeysTests()
-    {
-        _messages = new MessageLog(_log);
-        _network = new Network(new LatencyModel(0, LatencyDistribution.Constant, new Random(1)), _messages, Stopwatch.StartNew());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _network.DisposeAsync();
-        await _messages.DisposeAsync();
-        File.Delete(_log);
-    }
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     [Fact]
     public void The_first_n_threads_only_read_and_the_rest_write_and_cas_one_to_two_all_on_key_0()
@@ -93,6 +80,6 @@ public sealed class IndependentKeysTests : IAsyncDisposable
     {
         var history = new HistoryRecorder(Stopwatch.StartNew());
         return [.. Enumerable.Range(0, concurrency).Select(i =>
-            new ClientThread(i, concurrency, new Client($"c{i}", _network), $"n{i % nodeCount}", history, TimeSpan.FromSeconds(1)))];
+            new ClientThread(i, concurrency, new Client($"c{i}", _harness.Network), $"n{i % nodeCount}", history, TimeSpan.FromSeconds(1)))];
     }
 }
