@@ -20,19 +20,7 @@ declare -A client_of request_id_of expected_of   # fresh lin-kv msg_id -> client
 
 while IFS= read -r line || [[ -n $line ]]; do
   [[ -n $line ]] || continue
-  if ! split "$line" || ! field src "$TOP"; then
-    echo "ignoring a line that is not a message: $line" >&2
-    continue
-  fi
-  src=$REPLY
-  if [[ -z $me ]] && field dest "$TOP"; then me=$REPLY; fi
-  if ! field type "$BODY"; then
-    echo "ignoring a message without a type: $line" >&2
-    continue
-  fi
-  type=$REPLY
-  request_id=''
-  field msg_id "$BODY" && request_id=$REPLY
+  parse_message "$line" || continue
 
   if field in_reply_to "$BODY"; then
     answered=$REPLY

@@ -59,3 +59,22 @@ reply() {
 error() { # error DEST REQUEST_MSG_ID CODE TEXT_AS_JSON_STRING
   reply "$1" "$2" "\"type\":\"error\",\"code\":$3,\"text\":$4"
 }
+
+# parse_message LINE: sets src, type and request_id (empty without msg_id) from a message, and me from
+# its dest until init names it; logs to stderr and fails for a line that is not a message or has no type.
+parse_message() {
+  if ! split "$1" || ! field src "$TOP"; then
+    echo "ignoring a line that is not a message: $1" >&2
+    return 1
+  fi
+  src=$REPLY
+  if [[ -z $me ]] && field dest "$TOP"; then me=$REPLY; fi
+  if ! field type "$BODY"; then
+    echo "ignoring a message without a type: $1" >&2
+    return 1
+  fi
+  type=$REPLY
+  request_id=''
+  field msg_id "$BODY" && request_id=$REPLY
+  return 0
+}
