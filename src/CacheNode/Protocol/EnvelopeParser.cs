@@ -6,8 +6,8 @@ using System.Text.Unicode;
 namespace CacheNode.Protocol;
 
 /// <summary>
-/// Parses a line in two steps, as the contract asks: the envelope (<c>src</c>, <c>dest</c>, <c>body</c>)
-/// and the body's header (<c>type</c>, <c>msg_id</c>, <c>in_reply_to</c>). The typed body is bound later.
+/// Parses a line's envelope (<c>src</c>, <c>dest</c>, <c>body</c>) and the body's header (<c>type</c>,
+/// <c>msg_id</c>, <c>in_reply_to</c>) in one pass over the bytes; the typed body is bound later, by its handler.
 /// </summary>
 internal sealed class EnvelopeParser
 {
@@ -54,6 +54,7 @@ internal sealed class EnvelopeParser
 
         string? src = null;
         string? dest = null;
+        BodyHeader body = default;
         var bodyStart = -1;
         var bodyEnd = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -79,8 +80,10 @@ internal sealed class EnvelopeParser
                     continue;
                 }
 
+                // One pass: the header is read on the way through the body (the last body wins, as it
+                // would for any duplicate field).
                 bodyStart = (int)reader.TokenStartIndex;
-                reader.Skip();
+                body = ReadBodyHeader(ref reader);
                 bodyEnd = (int)reader.BytesConsumed;
             }
             else
@@ -105,10 +108,10 @@ internal sealed class EnvelopeParser
         }
 
         bodyRange = bodyStart..bodyEnd;
-        var headerResult = ParseHeader(line[bodyRange], out var type, out var msgId, out var inReplyTo, out error);
-        if (headerResult == EnvelopeParseResult.NoType)
+        if (string.IsNullOrEmpty(body.Type))
         {
-            return headerResult;
+            error = "body.type is missing or not a string";
+            return EnvelopeParseResult.NoType;
         }
 
         if (src is null || dest is null)
@@ -117,15 +120,22 @@ internal sealed class EnvelopeParser
             return EnvelopeParseResult.NoRoute;
         }
 
-        header = new MessageHeader(src, dest, type!, msgId, inReplyTo);
+        header = new MessageHeader(src, dest, body.Type, body.MsgId, body.InReplyTo);
         // JSON allows any bytes in a string, and decoding would turn invalid UTF-8 into U+FFFD, so two
         // different keys would become one. The check is vectorized; only a bad line pays for finding where.
         if (!Utf8.IsValid(line))
         {
-            return InvalidUtf8(line, bodyRange, type!, out error);
+            return InvalidUtf8(line, bodyRange, body.Type, out error);
         }
 
-        return headerResult;
+        if (body.BadId)
+        {
+            error = "msg_id and in_reply_to must be integers";
+            return EnvelopeParseResult.BadHeader;
+        }
+
+        error = null;
+        return EnvelopeParseResult.Ok;
     }
 
     private static EnvelopeParseResult InvalidUtf8(ReadOnlySpan<byte> line, Range bodyRange, string type, out string error)
@@ -194,45 +204,27 @@ internal sealed class EnvelopeParser
         return null;
     }
 
-    private EnvelopeParseResult ParseHeader(ReadOnlySpan<byte> body, out string? type, out long? msgId, out long? inReplyTo, out string? error)
+    // The body's own type, msg_id and in_reply_to, read while passing over it; leaves the reader on the
+    // body's closing brace.
+    private BodyHeader ReadBodyHeader(ref Utf8JsonReader reader)
     {
-        type = null;
-        msgId = null;
-        inReplyTo = null;
-        error = null;
-        var badId = false;
-        var reader = new Utf8JsonReader(body, ReaderOptions);
-        reader.Read();
+        var header = default(BodyHeader);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                type = ReadName(ref reader);
+                header.Type = ReadName(ref reader);
             }
             else if (reader.ValueTextEquals("msg_id"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id))
-                {
-                    msgId = id;
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
-                {
-                    badId = true;
-                }
+                header.MsgId = ReadId(ref reader, ref header.BadId);
             }
             else if (reader.ValueTextEquals("in_reply_to"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id))
-                {
-                    inReplyTo = id;
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
-                {
-                    badId = true;
-                }
+                header.InReplyTo = ReadId(ref reader, ref header.BadId);
             }
             else
             {
@@ -242,19 +234,18 @@ internal sealed class EnvelopeParser
             reader.Skip();
         }
 
-        if (string.IsNullOrEmpty(type))
+        return header;
+    }
+
+    private static long? ReadId(ref Utf8JsonReader reader, ref bool bad)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id))
         {
-            error = "body.type is missing or not a string";
-            return EnvelopeParseResult.NoType;
+            return id;
         }
 
-        if (badId)
-        {
-            error = "msg_id and in_reply_to must be integers";
-            return EnvelopeParseResult.BadHeader;
-        }
-
-        return EnvelopeParseResult.Ok;
+        bad |= reader.TokenType != JsonTokenType.Null;
+        return null;
     }
 
     private string? ReadName(ref Utf8JsonReader reader)
@@ -266,5 +257,13 @@ internal sealed class EnvelopeParser
 
         // Escaped or split names are rare: let the reader unescape them.
         return reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString() : _names.Get(reader.ValueSpan);
+    }
+
+    private struct BodyHeader
+    {
+        public string? Type;
+        public long? MsgId;
+        public long? InReplyTo;
+        public bool BadId;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CacheNode.Protocol.Messages;
@@ -28,6 +29,8 @@ internal sealed class MessageWriter : IAsyncDisposable
     private readonly Stream _output;
     private readonly Lock _gate = new();
     private readonly Utf8JsonWriter _json;
+    private readonly EnvelopePrefixes _envelopes = new(WriterOptions);
+    private readonly ArrayBufferWriter<byte> _body = new(256);
     private readonly AsyncSignal _wake = new();
     private readonly AsyncSignal _drained = new();
     private readonly Task _pump;
@@ -42,7 +45,7 @@ internal sealed class MessageWriter : IAsyncDisposable
     public MessageWriter(Stream output)
     {
         _output = output;
-        _json = new Utf8JsonWriter(_pending, WriterOptions);
+        _json = new Utf8JsonWriter(_body, WriterOptions);
         _pump = Task.Run(PumpAsync);
     }
 
@@ -61,19 +64,11 @@ internal sealed class MessageWriter : IAsyncDisposable
             }
 
             var msgId = _nextMsgId++;
-            body.InReplyTo = inReplyTo;
-            body.MsgId = msgId;
             beforeQueue?.Invoke(msgId);
 
-            _json.Reset(_pending);
-            _json.WriteStartObject();
-            _json.WriteString("src"u8, src);
-            _json.WriteString("dest"u8, dest);
-            _json.WritePropertyName("body"u8);
-            JsonSerializer.Serialize(_json, body, ProtocolJsonContext.Default.GetTypeInfo(body.GetType())!);
-            _json.WriteEndObject();
-            _json.Flush();
-            _pending.Write("\n"u8);
+            _pending.Write(_envelopes.Get(src, dest));
+            WriteBody(body, inReplyTo, msgId);
+            _pending.Write("}\n"u8);
 
             if (_batchDepth == 0)
             {
@@ -82,6 +77,33 @@ internal sealed class MessageWriter : IAsyncDisposable
 
             return msgId;
         }
+    }
+
+    // The body's own fields, then in_reply_to and msg_id: the serializer writes the body object into a
+    // scratch buffer, and everything but its closing brace is copied on.
+    private void WriteBody(OutgoingBody body, long? inReplyTo, long msgId)
+    {
+        _body.ResetWrittenCount();
+        _json.Reset(_body);
+        JsonSerializer.Serialize(_json, body, ProtocolJsonContext.Default.GetTypeInfo(body.GetType())!);
+        _json.Flush();
+        _pending.Write(_body.WrittenSpan[..^1]);
+        if (inReplyTo is { } replyTo)
+        {
+            _pending.Write(",\"in_reply_to\":"u8);
+            WriteNumber(replyTo);
+        }
+
+        _pending.Write(",\"msg_id\":"u8);
+        WriteNumber(msgId);
+        _pending.Write("}"u8);
+    }
+
+    private void WriteNumber(long value)
+    {
+        var span = _pending.GetSpan(20);
+        Utf8Formatter.TryFormat(value, span, out var written);
+        _pending.Advance(written);
     }
 
     /// <summary>Holds output back while the read loop dispatches a chunk of input.</summary>

@@ -14,7 +14,11 @@ internal sealed class RawJsonConverter : JsonConverter<RawJson>
     // A missing value and an explicit null are different: null is a legal key or value.
     public override bool HandleNull => true;
 
-    public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        ReadValue(ref reader);
+
+    /// <summary>Reads the value at the reader's current token, leaving the reader on its last token.</summary>
+    public static RawJson ReadValue(ref Utf8JsonReader reader)
     {
         // Fast paths for the scalars Maelstrom workloads use: their raw span already is the compact form.
         switch (reader.TokenType)

@@ -21,6 +21,33 @@ public sealed class MessageWriterTests
     }
 
     [Fact]
+    public async Task Names_are_escaped_and_each_message_has_its_own_destination_past_the_prefix_cache()
+    {
+        var output = new MemoryStream();
+        var writer = new MessageWriter(output);
+        // More destinations than the writer keeps encoded prefixes for, then the first ones again.
+        var destinations = Enumerable.Range(0, 1500).Select(i => $"c\"{i}").ToList();
+
+        foreach (var dest in destinations.Concat(destinations.Take(10)))
+        {
+            writer.Send("n\\1", dest, new WriteOk(), inReplyTo: null);
+        }
+
+        await writer.DisposeAsync();
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(1510);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var message = System.Text.Json.JsonDocument.Parse(lines[i]);
+            message.RootElement.GetProperty("src").GetString().Should().Be("n\\1");
+            message.RootElement.GetProperty("dest").GetString().Should().Be(destinations[i % 1500], lines[i]);
+            message.RootElement.GetProperty("body").GetProperty("msg_id").GetInt64().Should().Be(i);
+            message.RootElement.GetProperty("body").TryGetProperty("in_reply_to", out _).Should().BeFalse();
+        }
+    }
+
+    [Fact]
     public async Task Message_ids_appear_in_counter_order_when_many_threads_send()
     {
         var output = new MemoryStream();

@@ -7,23 +7,15 @@ namespace CacheNode.Protocol.Messages;
 /// <c>type</c>, the type's own fields, <c>in_reply_to</c>, then <c>msg_id</c>.
 /// </summary>
 /// <remarks>
-/// <see cref="InReplyTo"/> and <see cref="MsgId"/> are stamped by <see cref="MessageWriter"/> under its
-/// lock, just before serialization, so message ids appear on stdout in counter order.
+/// <c>in_reply_to</c> and <c>msg_id</c> are not part of the body object: <see cref="MessageWriter"/> appends
+/// them as it writes the message, under the lock that hands out ids, so ids appear on stdout in counter
+/// order and a body can be sent more than once.
 /// </remarks>
 internal abstract record OutgoingBody
 {
     [JsonPropertyName("type")]
     [JsonPropertyOrder(-1000)]
     public string Type => MessageType;
-
-    [JsonPropertyName("in_reply_to")]
-    [JsonPropertyOrder(1000)]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? InReplyTo { get; set; }
-
-    [JsonPropertyName("msg_id")]
-    [JsonPropertyOrder(1001)]
-    public long MsgId { get; set; }
 
     /// <summary>The wire name of this body's type; not public, so the serializer sees only <see cref="Type"/>.</summary>
     protected abstract string MessageType { get; }
