@@ -36,11 +36,16 @@ internal sealed class BenchRunner(BenchOptions options, string nodeDll, TextWrit
                 peakRss ??= measured.PeakRss;
             }
 
-            throughput.Add((await MeasureAsync(echo, ChildCommand.Cat(echo.Path))).Result);
-            throughput.Add((await MeasureAsync(echo, ChildCommand.CacheNode(nodeDll, DefaultStrategy))).Result);
+            // Echo both ways a file reaches a node: through a pipe the bench writes, and as stdin by redirect.
+            var echoCommands = new List<ChildCommand> { ChildCommand.Cat(echo.Path), ChildCommand.CacheNode(nodeDll, DefaultStrategy) };
             if (peer is not null)
             {
-                throughput.Add((await MeasureAsync(echo, peer)).Result);
+                echoCommands.Add(peer);
+            }
+
+            foreach (var command in echoCommands.Concat(echoCommands.Select(c => c.RedirectedFrom(echo.Path))))
+            {
+                throughput.Add((await MeasureAsync(echo, command)).Result);
             }
 
             var startup = new List<StartupResult> { await MeasureStartupAsync(ChildCommand.CacheNode(nodeDll, DefaultStrategy)) };
@@ -61,6 +66,7 @@ internal sealed class BenchRunner(BenchOptions options, string nodeDll, TextWrit
     private async Task<(ThroughputResult Result, long? PeakRss)> MeasureAsync(Workload workload, ChildCommand command, bool samplePeakRss = false)
     {
         var seconds = new List<double>();
+        var warmSeconds = new List<double>();
         var problems = new List<string>();
         long? peakRss = null;
         for (var run = 1; run <= options.Repeats; run++)
@@ -69,7 +75,7 @@ internal sealed class BenchRunner(BenchOptions options, string nodeDll, TextWrit
             var problem = result.Problem(checkReplies: command.IsNode);
             var repliesAt = result.AllRepliesAt is { } at ? string.Create(CultureInfo.InvariantCulture, $", last reply at {at.TotalSeconds:F3} s") : "";
             var rss = result.PeakRssBytes is { } bytes ? string.Create(CultureInfo.InvariantCulture, $", peak RSS {bytes / (1024.0 * 1024.0):F1} MiB") : "";
-            Log($"{workload.Name} | {command.Label} | run {run}/{options.Repeats}: {result.Elapsed.TotalSeconds:F3} s{repliesAt}{rss}");
+            Log($"{workload.Name} | {command.Label} | {command.Feed} | run {run}/{options.Repeats}: {result.Elapsed.TotalSeconds:F3} s{repliesAt}{rss}");
             if (problem is not null)
             {
                 Log($"  FAILED: {problem}");
@@ -79,18 +85,23 @@ internal sealed class BenchRunner(BenchOptions options, string nodeDll, TextWrit
             }
 
             seconds.Add(result.Elapsed.TotalSeconds);
+            if (result.Warm is { } warm)
+            {
+                warmSeconds.Add(warm.TotalSeconds);
+            }
             if (result.PeakRssBytes is { } peak)
             {
                 peakRss = Math.Max(peakRss ?? 0, peak);
             }
         }
 
-        return (new ThroughputResult(workload.Name, command, workload.Requests, seconds, problems), peakRss);
+        return (new ThroughputResult(workload.Name, command, workload.Requests, seconds, warmSeconds, problems), peakRss);
     }
 
     private async Task<StartupResult> MeasureStartupAsync(ChildCommand command)
     {
         var milliseconds = new List<double>();
+        var idleRss = new List<long>();
         var problems = new List<string>();
         for (var run = 1; run <= options.StartupRuns; run++)
         {
@@ -103,12 +114,16 @@ internal sealed class BenchRunner(BenchOptions options, string nodeDll, TextWrit
             }
 
             milliseconds.Add(sample.ToInitOk.TotalMilliseconds);
+            if (sample.IdleRssBytes is { } rss)
+            {
+                idleRss.Add(rss);
+            }
         }
 
-        var result = new StartupResult(command.Label, milliseconds, problems);
+        var result = new StartupResult(command.Label, milliseconds, idleRss, problems);
         if (!result.Failed)
         {
-            Log($"start-up | {command.Label}: median {result.MedianMs:F1} ms, p90 {result.P90Ms:F1} ms");
+            Log($"start-up | {command.Label}: median {result.MedianMs:F1} ms, p90 {result.P90Ms:F1} ms, idle RSS {result.MedianIdleRssMiB:F1} MiB");
         }
 
         return result;

@@ -17,23 +17,23 @@ internal static class MarkdownReport
         text.AppendLine();
         text.AppendLine(Invariant, $"Machine: {machine.Processors} CPUs (nproc), {machine.Cpu}; {machine.Os}; .NET SDK {machine.DotnetSdk}. Taken {machine.Taken:yyyy-MM-dd HH:mm} UTC.");
         text.AppendLine();
-        text.AppendLine(Invariant, $"Each request file is piped whole through the command; time runs from spawn to exit, so it includes start-up. Best of {report.Repeats} runs (median alongside). \"vs cat\" and \"vs peer\" are ratios of requests/s: the pipe's ceiling is `cat FILE`.");
+        text.AppendLine(Invariant, $"Each request file reaches the command through a pipe the bench writes (\"pipe\") or as its stdin (\"redirect\", `cmd < FILE`). \"best s\" runs from spawn to exit, start-up included; \"warm\" runs from the first reply (`init_ok`) to the last, start-up left out. Best of {report.Repeats} runs (median alongside). \"vs cat\" and \"vs peer\" are ratios of requests/s with the same feed: the ceiling is `cat FILE`.");
         text.AppendLine();
-        text.AppendLine("| workload | command | requests | best s | median s | requests/s | vs cat | vs peer |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| workload | command | feed | requests | best s | median s | requests/s | warm requests/s | vs cat | vs peer | vs peer, warm |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in report.Throughput)
         {
             AppendThroughputRow(text, row, report.Throughput);
         }
 
         text.AppendLine();
-        text.AppendLine(Invariant, $"| start-up: spawn to init_ok ({report.StartupRuns} spawns) | median ms | p90 ms |");
-        text.AppendLine("|---|---:|---:|");
+        text.AppendLine(Invariant, $"| start-up: spawn to init_ok ({report.StartupRuns} spawns) | median ms | p90 ms | idle RSS MiB (median) |");
+        text.AppendLine("|---|---:|---:|---:|");
         foreach (var row in report.Startup)
         {
             text.AppendLine(row.Failed
-                ? $"| {Cell(row.Command)} | FAILED | FAILED |"
-                : string.Create(Invariant, $"| {Cell(row.Command)} | {row.MedianMs:F1} | {row.P90Ms:F1} |"));
+                ? $"| {Cell(row.Command)} | FAILED | FAILED | |"
+                : string.Create(Invariant, $"| {Cell(row.Command)} | {row.MedianMs:F1} | {row.P90Ms:F1} | {row.MedianIdleRssMiB:F1} |"));
         }
 
         text.AppendLine();
@@ -60,25 +60,30 @@ internal static class MarkdownReport
     private static void AppendThroughputRow(StringBuilder text, ThroughputResult row, IReadOnlyList<ThroughputResult> all)
     {
         var requests = row.Requests.ToString("N0", Invariant);
+        var feed = row.Command.Feed;
         if (row.Failed)
         {
-            text.AppendLine($"| {row.Workload} | {Cell(row.Command.Label)} | {requests} | FAILED | | | | |");
+            text.AppendLine($"| {row.Workload} | {Cell(row.Command.Label)} | {feed} | {requests} | FAILED | | | | | | |");
             return;
         }
 
-        var cat = Find(all, row.Workload, CommandRole.PipeCeiling);
-        var peer = Find(all, row.Workload, CommandRole.Peer);
-        var vsCat = row.Command.Role == CommandRole.PipeCeiling ? "1×" : Ratio(row, cat);
-        var vsPeer = row.Command.Role == CommandRole.CacheNode ? Ratio(row, peer) : "";
+        var cat = Find(all, row, CommandRole.PipeCeiling);
+        var peer = Find(all, row, CommandRole.Peer);
+        var vsCat = row.Command.Role == CommandRole.PipeCeiling ? "1×" : Ratio(row.RequestsPerSecond, cat?.RequestsPerSecond);
+        var isNode = row.Command.Role == CommandRole.CacheNode;
+        var vsPeer = isNode ? Ratio(row.RequestsPerSecond, peer?.RequestsPerSecond) : "";
+        var vsPeerWarm = isNode ? Ratio(row.WarmRequestsPerSecond, peer?.WarmRequestsPerSecond) : "";
+        var warm = double.IsNaN(row.WarmRequestsPerSecond) ? "" : row.WarmRequestsPerSecond.ToString("N0", Invariant);
         text.AppendLine(string.Create(Invariant,
-            $"| {row.Workload} | {Cell(row.Command.Label)} | {requests} | {row.BestSeconds:F3} | {row.MedianSeconds:F3} | {row.RequestsPerSecond:N0} | {vsCat} | {vsPeer} |"));
+            $"| {row.Workload} | {Cell(row.Command.Label)} | {feed} | {requests} | {row.BestSeconds:F3} | {row.MedianSeconds:F3} | {row.RequestsPerSecond:N0} | {warm} | {vsCat} | {vsPeer} | {vsPeerWarm} |"));
     }
 
-    private static ThroughputResult? Find(IReadOnlyList<ThroughputResult> all, string workload, CommandRole role) =>
-        all.FirstOrDefault(t => t.Workload == workload && t.Command.Role == role && !t.Failed);
+    // The baseline for a row: the same workload, fed the same way.
+    private static ThroughputResult? Find(IReadOnlyList<ThroughputResult> all, ThroughputResult row, CommandRole role) =>
+        all.FirstOrDefault(t => t.Workload == row.Workload && t.Command.Feed == row.Command.Feed && t.Command.Role == role && !t.Failed);
 
-    private static string Ratio(ThroughputResult row, ThroughputResult? baseline) =>
-        baseline is null ? "" : string.Create(Invariant, $"{row.RequestsPerSecond / baseline.RequestsPerSecond:F3}×");
+    private static string Ratio(double value, double? baseline) =>
+        baseline is not { } b || double.IsNaN(value) || double.IsNaN(b) ? "" : string.Create(Invariant, $"{value / b:F3}×");
 
     // A pipe inside a command would end the table cell.
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);

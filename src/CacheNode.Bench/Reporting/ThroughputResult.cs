@@ -3,7 +3,15 @@ using CacheNode.Bench.Running;
 namespace CacheNode.Bench.Reporting;
 
 /// <summary>The repeated runs of one workload through one command.</summary>
-internal sealed record ThroughputResult(string Workload, ChildCommand Command, int Requests, IReadOnlyList<double> Seconds, IReadOnlyList<string> Problems)
+/// <param name="Seconds">Each good run from spawn to exit: start-up included.</param>
+/// <param name="WarmSeconds">Each good run from the first reply (<c>init_ok</c>) to the last: start-up left out.</param>
+internal sealed record ThroughputResult(
+    string Workload,
+    ChildCommand Command,
+    int Requests,
+    IReadOnlyList<double> Seconds,
+    IReadOnlyList<double> WarmSeconds,
+    IReadOnlyList<string> Problems)
 {
     public bool Failed => Problems.Count > 0 || Seconds.Count == 0;
 
@@ -13,4 +21,7 @@ internal sealed record ThroughputResult(string Workload, ChildCommand Command, i
     public double MedianSeconds => Percentiles.Median([.. Seconds]);
 
     public double RequestsPerSecond => Requests / BestSeconds;
+
+    /// <summary>Requests per second once started (the <c>init</c> line aside), from the fastest warm run.</summary>
+    public double WarmRequestsPerSecond => WarmSeconds.Count == 0 ? double.NaN : Requests / WarmSeconds.Min();
 }

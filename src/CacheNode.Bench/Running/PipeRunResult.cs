@@ -5,6 +5,7 @@ namespace CacheNode.Bench.Running;
 /// <summary>One pass of a request file through one command: its timing and what came out.</summary>
 internal sealed record PipeRunResult(
     TimeSpan Elapsed,
+    TimeSpan? FirstReplyAt,
     TimeSpan? AllRepliesAt,
     long ExpectedLines,
     long Lines,
@@ -17,6 +18,9 @@ internal sealed record PipeRunResult(
     long? PeakRssBytes,
     string StderrTail)
 {
+    /// <summary>From the first line out (<c>init_ok</c>) to the last: the run without start-up.</summary>
+    public TimeSpan? Warm => AllRepliesAt - FirstReplyAt;
+
     /// <summary>Why this run does not count, or null if it is good. <c>cat</c> output is requests, so only its count is checked.</summary>
     public string? Problem(bool checkReplies)
     {

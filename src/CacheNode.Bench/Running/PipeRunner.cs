@@ -4,8 +4,9 @@ using CacheNode.Bench.Workloads;
 namespace CacheNode.Bench.Running;
 
 /// <summary>
-/// Times one request file through one command, the way a shell's <c>time</c> would see <c>cmd &lt; FILE</c>:
-/// from spawning the process until it has exited, with every output line read and checked on the way.
+/// Times one request file through one command, from spawning the process until it has exited, with every
+/// output line read and checked on the way. The file reaches a node through a pipe the bench writes, or
+/// (<see cref="ChildCommand.InputFile"/>) as its stdin by redirect, as <c>time cmd &lt; FILE</c> would run it.
 /// </summary>
 internal static class PipeRunner
 {
@@ -15,7 +16,8 @@ internal static class PipeRunner
     public static async Task<PipeRunResult> RunAsync(ChildCommand command, Workload workload, bool samplePeakRss = false)
     {
         // Loaded before the clock starts: the file system is not what we measure (cat reads a warm page cache).
-        var requests = command.IsNode ? await File.ReadAllBytesAsync(workload.Path) : [];
+        var pipesRequests = command.IsNode && command.InputFile is null;
+        var requests = pipesRequests ? await File.ReadAllBytesAsync(workload.Path) : [];
 
         var clock = Stopwatch.StartNew();
         using var process = ChildProcess.Start(command);
@@ -25,7 +27,7 @@ internal static class PipeRunner
             var stderr = StderrTail.Start(process.StandardError.BaseStream);
             var replies = new ReplyReader(process.StandardOutput.BaseStream, workload.Lines, watchdog, clock);
             var reading = replies.Start();
-            var feeding = command.IsNode
+            var feeding = pipesRequests
                 ? RequestFeeder.Start(process.StandardInput.BaseStream, requests)
                 : Task.FromResult<string?>(null);
 
@@ -34,7 +36,10 @@ internal static class PipeRunner
             await Task.WhenAny(replies.AllReplies, reading);
             var peakRss = samplePeakRss && replies.AllReplies.IsCompleted ? ProcStatus.PeakRssBytes(process.Id) : null;
             var feedError = await feeding;
-            ChildProcess.CloseInput(process);
+            if (pipesRequests)
+            {
+                ChildProcess.CloseInput(process);
+            }
 
             // Reading on to end of output also catches anything sent after the last expected reply.
             await reading;
@@ -45,6 +50,7 @@ internal static class PipeRunner
             var scanner = replies.Scanner;
             return new PipeRunResult(
                 elapsed,
+                replies.FirstReplyAt,
                 replies.AllRepliesAt,
                 workload.Lines,
                 scanner.Lines,

@@ -17,6 +17,9 @@ internal sealed class ReplyReader(Stream stdout, long expectedLines, IdleWatchdo
     /// <summary>Completes when <c>expectedLines</c> lines have been read; never, if the output ends short.</summary>
     public Task AllReplies => _allReplies.Task;
 
+    /// <summary>Clock reading when the first line (a node's <c>init_ok</c>) arrived: the end of start-up.</summary>
+    public TimeSpan? FirstReplyAt { get; private set; }
+
     /// <summary>Clock reading when the last expected line arrived.</summary>
     public TimeSpan? AllRepliesAt { get; private set; }
 
@@ -30,6 +33,7 @@ internal sealed class ReplyReader(Stream stdout, long expectedLines, IdleWatchdo
         while ((read = stdout.Read(buffer)) > 0)
         {
             watchdog.Touch();
+            FirstReplyAt ??= clock.Elapsed;
             Scanner.Feed(buffer.AsSpan(0, read));
             if (AllRepliesAt is null && Scanner.Lines >= expectedLines)
             {

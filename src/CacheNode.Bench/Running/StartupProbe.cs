@@ -14,6 +14,9 @@ internal static class StartupProbe
 {
     private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(30);
 
+    // After init_ok a node may still be finishing its start (a JIT, a background thread): RSS is read once it settles.
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
+
     public static async Task<StartupSample> MeasureAsync(ChildCommand command)
     {
         var clock = Stopwatch.StartNew();
@@ -29,6 +32,13 @@ internal static class StartupProbe
             var toInitOk = clock.Elapsed;
 
             watchdog.Touch();
+            long? idleRss = null;
+            if (firstLine is not null)
+            {
+                await Task.Delay(SettleTime);
+                idleRss = ProcStatus.RssBytes(process.Id);
+            }
+
             ChildProcess.CloseInput(process);
             await stdout.CopyToAsync(Stream.Null);
             await process.WaitForExitAsync();
@@ -45,7 +55,7 @@ internal static class StartupProbe
                 problem = string.Create(CultureInfo.InvariantCulture, $"exit code {process.ExitCode}; stderr: {stderr.Text()}");
             }
 
-            return new StartupSample(toInitOk, problem);
+            return new StartupSample(toInitOk, idleRss, problem);
         }
         finally
         {

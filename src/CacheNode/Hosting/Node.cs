@@ -64,7 +64,13 @@ internal sealed class Node
         var log = _context.Log;
         var options = _context.Options;
         using var readCancellation = new CancellationTokenSource();
-        var reading = _lines.RunAsync(OnLine, OnOversizedLine, OnChunkDoneAsync, readCancellation.Token);
+        // Its own thread: input may be read by blocking calls (BlockingReadStream), which must hold up
+        // neither this method nor the thread pool.
+        var reading = Task.Factory.StartNew(
+            () => _lines.RunAsync(OnLine, OnOversizedLine, OnChunkDoneAsync, readCancellation.Token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (stop.Register(() => stopRequested.TrySetResult()))
         {

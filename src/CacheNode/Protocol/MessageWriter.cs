@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CacheNode.Protocol.Messages;
 using CacheNode.Threading;
 
@@ -31,6 +32,8 @@ internal sealed class MessageWriter : IAsyncDisposable
     private readonly Utf8JsonWriter _json;
     private readonly EnvelopePrefixes _envelopes = new(WriterOptions);
     private readonly ArrayBufferWriter<byte> _body = new(256);
+    private Type? _lastBodyType;
+    private JsonTypeInfo? _lastBodyTypeInfo;
     private readonly AsyncSignal _wake = new();
     private readonly AsyncSignal _drained = new();
     private readonly Task _pump;
@@ -85,7 +88,7 @@ internal sealed class MessageWriter : IAsyncDisposable
     {
         _body.ResetWrittenCount();
         _json.Reset(_body);
-        JsonSerializer.Serialize(_json, body, ProtocolJsonContext.Default.GetTypeInfo(body.GetType())!);
+        JsonSerializer.Serialize(_json, body, TypeInfoOf(body));
         _json.Flush();
         _pending.Write(_body.WrittenSpan[..^1]);
         if (inReplyTo is { } replyTo)
@@ -97,6 +100,20 @@ internal sealed class MessageWriter : IAsyncDisposable
         _pending.Write(",\"msg_id\":"u8);
         WriteNumber(msgId);
         _pending.Write("}"u8);
+    }
+
+    // The context's lookup by type is a dictionary search; replies mostly repeat the previous message's type.
+    private JsonTypeInfo TypeInfoOf(OutgoingBody body)
+    {
+        var type = body.GetType();
+        if (type != _lastBodyType)
+        {
+            _lastBodyTypeInfo = ProtocolJsonContext.Default.GetTypeInfo(type)
+                ?? throw new InvalidOperationException($"{type.Name} is not in ProtocolJsonContext");
+            _lastBodyType = type;
+        }
+
+        return _lastBodyTypeInfo!;
     }
 
     private void WriteNumber(long value)
