@@ -25,16 +25,18 @@ public sealed class InvalidationTests
     [Fact]
     public async Task Write_through_copy_on_another_node_is_replaced_by_the_new_value_without_a_database_read()
     {
-        await using var cluster = await StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
         cluster.Service.Seed("1", "10");
-        await ReadAsync(cluster, "n2", 1);
-        (await ReadAsync(cluster, "n2", 1)).Should().Be(10);
+        await cluster.ReadAsync("n2", 1);
+        (await cluster.ReadAsync("n2", 1)).Should().Be(10);
         var readsBefore = await cluster.StatAsync("n2", "db_reads");
 
-        await WriteAsync(cluster, "n1", 1, 11);
-        await Task.Delay(100); // the release (one-way, after the ack) reaches n2
+        var releasesBefore = cluster.PeerMessages("release", "n1", "n2");
+        await cluster.WriteAsync("n1", 1, 11);
+        // The release is one-way, after the ack: once it is on n2's input, n2 handles it before the read.
+        await Eventually.TrueAsync(() => cluster.PeerMessages("release", "n1", "n2") > releasesBefore, "n1 releases n2 after the write");
 
-        (await ReadAsync(cluster, "n2", 1)).Should().Be(11);
+        (await cluster.ReadAsync("n2", 1)).Should().Be(11);
         (await cluster.StatAsync("n2", "db_reads")).Should().Be(readsBefore, "the release carried the new value");
         (await cluster.StatAsync("n2", "invalidations_received")).Should().Be(1);
     }
@@ -42,14 +44,14 @@ public sealed class InvalidationTests
     [Fact]
     public async Task Cache_aside_copy_on_another_node_is_dropped_and_refilled_from_the_database()
     {
-        await using var cluster = await StartServingAsync(Options with { Strategy = StrategyKind.CacheAside });
+        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = StrategyKind.CacheAside });
         cluster.Service.Seed("1", "10");
-        await ReadAsync(cluster, "n2", 1);
+        await cluster.ReadAsync("n2", 1);
         var readsBefore = await cluster.StatAsync("n2", "db_reads");
 
-        await WriteAsync(cluster, "n1", 1, 11);
+        await cluster.WriteAsync("n1", 1, 11);
 
-        (await ReadAsync(cluster, "n2", 1)).Should().Be(11);
+        (await cluster.ReadAsync("n2", 1)).Should().Be(11);
         (await cluster.StatAsync("n2", "db_reads")).Should().Be(readsBefore + 1);
     }
 
@@ -58,7 +60,7 @@ public sealed class InvalidationTests
     [InlineData("cache-aside")]
     public async Task Fill_overtaken_by_a_revocation_never_installs_its_old_value(string strategy)
     {
-        await using var cluster = await StartServingAsync(Options with { Strategy = Kind(strategy) });
+        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy) });
         cluster.Service.Seed("1", "10");
         // n2's database read happens at once, but its reply is held back until the write is done.
         var holdFill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,39 +75,39 @@ public sealed class InvalidationTests
             return Task.CompletedTask;
         };
 
-        var staleRead = ReadAsync(cluster, "n2", 1);
+        var staleRead = cluster.ReadAsync("n2", 1);
         await fillAnswered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await WriteAsync(cluster, "n1", 1, 11);
+        await cluster.WriteAsync("n1", 1, 11);
         holdFill.SetResult();
 
         (await staleRead).Should().Be(10, "that read began before the write");
-        (await ReadAsync(cluster, "n2", 1)).Should().Be(11, "the old value must not have been cached");
-        (await ReadAsync(cluster, "n2", 1)).Should().Be(11);
+        (await cluster.ReadAsync("n2", 1)).Should().Be(11, "the old value must not have been cached");
+        (await cluster.ReadAsync("n2", 1)).Should().Be(11);
         (await cluster.StatAsync("n2", "rejected_stale_fills")).Should().BeGreaterThan(0);
     }
 
     [Fact]
     public async Task Isolated_node_stops_serving_its_cache_once_its_lease_runs_out()
     {
-        await using var cluster = await StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
         cluster.Service.Seed("1", "10");
-        await ReadAsync(cluster, "n3", 1);
+        await cluster.ReadAsync("n3", 1);
 
         cluster.Isolate("n3");
         // Changed behind every node's back: only a node that reads the database can see it.
         cluster.Service.Seed("1", "20");
-        await Task.Delay(Options.LeaseMs * 2);
+        await Eventually.TrueAsync(async () => !(await cluster.RequestAsync("n3", """{"type":"stats"}"""))["cache_serving"]!.GetValue<bool>(), "n3's leases run out");
 
-        (await ReadAsync(cluster, "n3", 1)).Should().Be(20, "a node without leases reads the database, not its cache");
+        (await cluster.ReadAsync("n3", 1)).Should().Be(20, "a node without leases reads the database, not its cache");
         (await cluster.StatAsync("n3", "lease_lapses")).Should().BeGreaterThan(0);
         (await cluster.StatAsync("n3", "bypass_reads")).Should().BeGreaterThan(0);
         (await cluster.RequestAsync("n3", """{"type":"stats"}"""))["cache_serving"]!.GetValue<bool>().Should().BeFalse();
 
         cluster.Heal();
-        await WaitUntilServingAsync(cluster, "n3");
-        await ReadAsync(cluster, "n3", 1);
+        await cluster.WaitUntilServingAsync("n3");
+        await cluster.ReadAsync("n3", 1);
         var hits = await cluster.StatAsync("n3", "hits");
-        (await ReadAsync(cluster, "n3", 1)).Should().Be(20);
+        (await cluster.ReadAsync("n3", 1)).Should().Be(20);
         (await cluster.StatAsync("n3", "hits")).Should().Be(hits + 1, "once healed, the node caches again");
     }
 
@@ -114,17 +116,17 @@ public sealed class InvalidationTests
     [InlineData("cache-aside")]
     public async Task Write_during_a_partition_waits_out_the_unreachable_nodes_lease_and_completes(string strategy)
     {
-        await using var cluster = await StartServingAsync(Options with { Strategy = Kind(strategy) });
+        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy) });
         cluster.Service.Seed("1", "10");
-        (await ReadAsync(cluster, "n3", 1)).Should().Be(10);
+        (await cluster.ReadAsync("n3", 1)).Should().Be(10);
         cluster.Isolate("n3");
 
         var clock = Stopwatch.StartNew();
-        await WriteAsync(cluster, "n1", 1, 11);
+        await cluster.WriteAsync("n1", 1, 11);
         clock.Stop();
 
         // The moment the write is acked, the isolated node can no longer be serving its old copy.
-        (await ReadAsync(cluster, "n3", 1)).Should().Be(11);
+        (await cluster.ReadAsync("n3", 1)).Should().Be(11);
         (await cluster.StatAsync("n1", "lease_waits")).Should().Be(1);
         // Generous: the bound is one lease plus the ack timeout; the slack is for a loaded CI machine.
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(Options.LeaseMs + Options.PeerTimeoutMs + 2000));
@@ -133,31 +135,31 @@ public sealed class InvalidationTests
     [Fact]
     public async Task Client_invalidate_drops_the_copy_on_every_node()
     {
-        await using var cluster = await StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
         cluster.Service.Seed("1", "10");
-        await ReadAsync(cluster, "n2", 1);
-        await ReadAsync(cluster, "n3", 1);
+        await cluster.ReadAsync("n2", 1);
+        await cluster.ReadAsync("n3", 1);
         cluster.Service.Seed("1", "20");
 
         (await cluster.RequestAsync("n1", """{"type":"invalidate","key":1}"""))["type"]!.GetValue<string>().Should().Be("invalidate_ok");
 
-        (await ReadAsync(cluster, "n2", 1)).Should().Be(20);
-        (await ReadAsync(cluster, "n3", 1)).Should().Be(20);
+        (await cluster.ReadAsync("n2", 1)).Should().Be(20);
+        (await cluster.ReadAsync("n3", 1)).Should().Be(20);
     }
 
     [Fact]
     public async Task Without_faults_a_write_costs_one_revoke_one_ack_and_one_release_per_peer()
     {
-        await using var cluster = await StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
         var before = (cluster.PeerMessages("revoke"), cluster.PeerMessages("revoke_ok"), cluster.PeerMessages("release"));
 
         for (var i = 0; i < 20; i++)
         {
-            await WriteAsync(cluster, "n1", i, i);
-            await Task.Delay(5); // sequential writes: nothing to batch
+            await cluster.WriteAsync("n1", i, i);
         }
 
-        await Task.Delay(100);
+        // Releases leave after the acks, one-way: wait for all of them, then check nothing more was sent.
+        await Eventually.TrueAsync(() => cluster.PeerMessages("release") - before.Item3 >= 40, "every write releases both peers");
         (cluster.PeerMessages("revoke") - before.Item1).Should().Be(40);
         (cluster.PeerMessages("revoke_ok") - before.Item2).Should().Be(40);
         (cluster.PeerMessages("release") - before.Item3).Should().Be(40);
@@ -166,53 +168,11 @@ public sealed class InvalidationTests
     [Fact]
     public async Task Writes_that_arrive_together_share_revoke_messages()
     {
-        await using var cluster = await StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
         var before = cluster.PeerMessages("revoke");
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => WriteAsync(cluster, "n1", i, i)));
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => cluster.WriteAsync("n1", i, i)));
 
         (cluster.PeerMessages("revoke") - before).Should().BeLessThan(400, "revocations queued together leave together");
-    }
-
-    internal static StrategyKind Kind(string name) => name switch
-    {
-        "cache-aside" => StrategyKind.CacheAside,
-        "write-behind" => StrategyKind.WriteBehind,
-        "proxy" => StrategyKind.Proxy,
-        _ => StrategyKind.WriteThrough,
-    };
-
-    internal static async Task<MultiNodeCluster> StartServingAsync(NodeOptions options, int count = 3)
-    {
-        var cluster = await MultiNodeCluster.StartAsync(options, count);
-        foreach (var id in cluster.Ids)
-        {
-            await WaitUntilServingAsync(cluster, id);
-        }
-
-        return cluster;
-    }
-
-    internal static async Task WaitUntilServingAsync(MultiNodeCluster cluster, string node)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!(await cluster.RequestAsync(node, """{"type":"stats"}"""))["cache_serving"]!.GetValue<bool>())
-        {
-            deadline.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), $"{node} should get leases from its peers");
-            await Task.Delay(10);
-        }
-    }
-
-    internal static async Task<int> ReadAsync(MultiNodeCluster cluster, string node, int key)
-    {
-        var reply = await cluster.RequestAsync(node, $$"""{"type":"read","key":{{key}}}""");
-        reply["type"]!.GetValue<string>().Should().Be("read_ok", reply.ToJsonString());
-        return reply["value"]!.GetValue<int>();
-    }
-
-    internal static async Task WriteAsync(MultiNodeCluster cluster, string node, int key, int value)
-    {
-        var reply = await cluster.RequestAsync(node, $$"""{"type":"write","key":{{key}},"value":{{value}}}""");
-        reply["type"]!.GetValue<string>().Should().Be("write_ok", reply.ToJsonString());
     }
 }

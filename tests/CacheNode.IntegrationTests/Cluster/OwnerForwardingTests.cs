@@ -4,7 +4,6 @@ using CacheNode.Database;
 using CacheNode.IntegrationTests.Harness;
 using CacheNode.Protocol;
 using CacheNode.Strategies;
-using static CacheNode.IntegrationTests.Cluster.InvalidationTests;
 
 namespace CacheNode.IntegrationTests.Cluster;
 
@@ -32,8 +31,8 @@ public sealed class OwnerForwardingTests
         {
             var writer = cluster.Ids[key % 3];
             var reader = cluster.Ids[(key + 1) % 3];
-            await WriteAsync(cluster, writer, key, key * 10);
-            (await ReadAsync(cluster, reader, key)).Should().Be(key * 10);
+            await cluster.WriteAsync(writer, key, key * 10);
+            (await cluster.ReadAsync(reader, key)).Should().Be(key * 10);
         }
 
         var forwarded = 0L;
@@ -50,14 +49,14 @@ public sealed class OwnerForwardingTests
     {
         await using var cluster = await MultiNodeCluster.StartAsync(Options with { WriteDelayMs = 60_000 });
         var (owner, other) = OwnerAndOther(cluster, 5);
-        await WriteAsync(cluster, owner, 5, 1);
+        await cluster.WriteAsync(owner, 5, 1);
 
         // The database has nothing yet; the owner's dirty value is what cas compares against.
         cluster.Service.ValueOf("5").Should().BeNull();
         (await cluster.RequestAsync(other, """{"type":"cas","key":5,"from":1,"to":2}"""))["type"]!.GetValue<string>().Should().Be("cas_ok");
         var mismatch = await cluster.RequestAsync(other, """{"type":"cas","key":5,"from":1,"to":3}""");
         mismatch["code"]!.GetValue<int>().Should().Be(22);
-        (await ReadAsync(cluster, other, 5)).Should().Be(2);
+        (await cluster.ReadAsync(other, 5)).Should().Be(2);
     }
 
     [Fact]
@@ -65,7 +64,7 @@ public sealed class OwnerForwardingTests
     {
         await using var cluster = await MultiNodeCluster.StartAsync(Options with { WriteDelayMs = 60_000 });
         var (owner, other) = OwnerAndOther(cluster, 7);
-        await WriteAsync(cluster, other, 7, 70);
+        await cluster.WriteAsync(other, 7, 70);
         cluster.Service.ValueOf("7").Should().BeNull("it is dirty on its owner, " + owner);
 
         (await cluster.RequestAsync(other, """{"type":"flush"}"""))["type"]!.GetValue<string>().Should().Be("flush_ok");

@@ -4,7 +4,6 @@ using CacheNode.Database;
 using CacheNode.IntegrationTests.Harness;
 using CacheNode.Protocol;
 using CacheNode.Strategies;
-using static CacheNode.IntegrationTests.Cluster.InvalidationTests;
 
 namespace CacheNode.IntegrationTests.Cluster;
 
@@ -36,12 +35,12 @@ public sealed class WriteBehindDurabilityTests
         await using var cluster = await MultiNodeCluster.StartAsync(Options);
         var (owner, backup) = OwnerAndBackup(cluster, 4);
 
-        await WriteAsync(cluster, owner, 4, 40);
+        await cluster.WriteAsync(owner, 4, 40);
         (await cluster.StatAsync(backup, "backup_entries")).Should().Be(1, "the ack waited for the backup's copy");
 
         await FlushAsync(cluster, owner);
         cluster.Service.ValueOf("4").Should().Be("40");
-        await Eventually(async () => await cluster.StatAsync(backup, "backup_entries") == 0, "the owner reports the flush with its next heartbeat");
+        await Eventually.TrueAsync(async () => await cluster.StatAsync(backup, "backup_entries") == 0, "the owner reports the flush with its next heartbeat");
     }
 
     [Fact]
@@ -49,15 +48,15 @@ public sealed class WriteBehindDurabilityTests
     {
         await using var cluster = await MultiNodeCluster.StartAsync(Options);
         var (owner, _) = OwnerAndBackup(cluster, 4);
-        await WriteAsync(cluster, owner, 4, 40);
+        await cluster.WriteAsync(owner, 4, 40);
 
         cluster.Isolate(owner);
         var write = await cluster.RequestAsync(owner, """{"type":"write","key":4,"value":41}""");
 
         write["code"]!.GetValue<int>().Should().Be(0, "the copy may have reached the backup: indefinite");
-        (await ReadAsync(cluster, owner, 4)).Should().Be(40, "a write its backup does not hold is not served");
+        (await cluster.ReadAsync(owner, 4)).Should().Be(40, "a write its backup does not hold is not served");
         // The client may have had its error 0 from request_timeout_ms while the copy was still being tried.
-        await Eventually(async () => await cluster.StatAsync(owner, "backup_failures") > 0, "the copy failed");
+        await Eventually.TrueAsync(async () => await cluster.StatAsync(owner, "backup_failures") > 0, "the copy failed");
         cluster.Heal();
     }
 
@@ -67,18 +66,20 @@ public sealed class WriteBehindDurabilityTests
         // A long lease: the backup must not flush for the owner while it is cut off, only hold copies.
         await using var cluster = await MultiNodeCluster.StartAsync(Options with { LeaseMs = 3000 });
         var (owner, backup) = OwnerAndBackup(cluster, 4);
-        await WriteAsync(cluster, owner, 4, 40);
+        await cluster.WriteAsync(owner, 4, 40);
 
         cluster.Isolate(owner);
         (await cluster.RequestAsync(owner, """{"type":"write","key":4,"value":41}"""))["code"]!.GetValue<int>().Should().Be(0);
+        var heartbeats = cluster.PeerMessages("backup_ok", backup, owner);
         cluster.Heal();
-        // The owner tells the backup about the failed write with its next heartbeats.
-        await Task.Delay(1000);
+        // The owner tells the backup about the failed write with its next heartbeat: two answered
+        // heartbeats after the heal, and the backup has heard.
+        await Eventually.TrueAsync(() => cluster.PeerMessages("backup_ok", backup, owner) >= heartbeats + 2, "heartbeats resume after the heal");
         (await cluster.StatAsync(backup, "backup_entries")).Should().Be(1, "the acked 40 is still dirty on the owner, so its copy stays");
 
         cluster.Kill(owner);
         await cluster.RestartAsync(owner);
-        (await ReadAsync(cluster, cluster.Ids.First(id => id != owner), 4)).Should().Be(40, "the acked write survives; the failed one never happened");
+        (await cluster.ReadAsync(cluster.Ids.First(id => id != owner), 4)).Should().Be(40, "the acked write survives; the failed one never happened");
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class WriteBehindDurabilityTests
         var keys = KeysOwnedBy(cluster, owner, 6);
         foreach (var key in keys)
         {
-            await WriteAsync(cluster, cluster.Ids[1], key, key * 10);
+            await cluster.WriteAsync(cluster.Ids[1], key, key * 10);
         }
 
         cluster.Kill(owner);
@@ -99,7 +100,7 @@ public sealed class WriteBehindDurabilityTests
 
         foreach (var key in keys)
         {
-            (await ReadAsync(cluster, cluster.Ids[2], key)).Should().Be(key * 10);
+            (await cluster.ReadAsync(cluster.Ids[2], key)).Should().Be(key * 10);
         }
 
         (await cluster.StatAsync(owner, "recovered_entries")).Should().Be(keys.Count);
@@ -115,7 +116,7 @@ public sealed class WriteBehindDurabilityTests
         await using var cluster = await MultiNodeCluster.StartAsync(Options with { UnsafeNoBackup = true });
         var owner = cluster.Ids[0];
         var key = KeysOwnedBy(cluster, owner, 1)[0];
-        await WriteAsync(cluster, cluster.Ids[1], key, 55);
+        await cluster.WriteAsync(cluster.Ids[1], key, 55);
 
         cluster.Kill(owner);
         await cluster.RestartAsync(owner);
@@ -132,22 +133,22 @@ public sealed class WriteBehindDurabilityTests
         var keys = KeysOwnedBy(cluster, owner, 4);
         foreach (var key in keys)
         {
-            await WriteAsync(cluster, owner, key, key + 100);
+            await cluster.WriteAsync(owner, key, key + 100);
         }
 
         cluster.Kill(owner);
-        await Eventually(
+        await Eventually.TrueAsync(
             () => Task.FromResult(keys.All(key => cluster.Service.ValueOf(Key(key)) == (key + 100).ToString(System.Globalization.CultureInfo.InvariantCulture))),
             "the backups flush the orphans once the owner's custody and a database timeout have run out");
 
         await cluster.RestartAsync(owner);
         foreach (var key in keys)
         {
-            (await ReadAsync(cluster, owner, key)).Should().Be(key + 100);
+            (await cluster.ReadAsync(owner, key)).Should().Be(key + 100);
         }
 
         // Writing again after all that: the new value wins everywhere.
-        await WriteAsync(cluster, owner, keys[0], 7);
+        await cluster.WriteAsync(owner, keys[0], 7);
         await FlushAsync(cluster, owner);
         cluster.Service.ValueOf(Key(keys[0])).Should().Be("7");
     }
@@ -157,16 +158,16 @@ public sealed class WriteBehindDurabilityTests
     {
         await using var cluster = await MultiNodeCluster.StartAsync(Options);
         var (owner, backup) = OwnerAndBackup(cluster, 4);
-        await WriteAsync(cluster, owner, 4, 40);
+        await cluster.WriteAsync(owner, 4, 40);
 
         cluster.Kill(backup);
         await cluster.RestartAsync(backup);
 
-        await Eventually(async () => await cluster.StatAsync(backup, "backup_entries") == 1, "the owner copies its entries to the new run of its backup");
+        await Eventually.TrueAsync(async () => await cluster.StatAsync(backup, "backup_entries") == 1, "the owner copies its entries to the new run of its backup");
         // And now the owner may crash without losing the write.
         cluster.Kill(owner);
         await cluster.RestartAsync(owner);
-        (await ReadAsync(cluster, owner, 4)).Should().Be(40);
+        (await cluster.ReadAsync(owner, 4)).Should().Be(40);
     }
 
     [Fact]
@@ -177,7 +178,7 @@ public sealed class WriteBehindDurabilityTests
         var options = Options with { DbTimeoutMs = 3000 };
         await using var cluster = await MultiNodeCluster.StartAsync(options);
         var (owner, backup) = OwnerAndBackup(cluster, 4);
-        await WriteAsync(cluster, owner, 4, 40);
+        await cluster.WriteAsync(owner, 4, 40);
 
         // Cut off, the owner's entry is flushed by its backup; that write is held on its way to lin-kv.
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -193,6 +194,15 @@ public sealed class WriteBehindDurabilityTests
             await release.Task;
         }
 
+        var heldLanded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.AfterServiceApply = (from, type) =>
+        {
+            if (from == backup && type == "write" && release.Task.IsCompleted)
+            {
+                heldLanded.TrySetResult();
+            }
+        };
+
         cluster.Isolate(owner);
         await held.Task.WaitAsync(TimeSpan.FromSeconds(20));
         var sentAt = DateTime.UtcNow;
@@ -200,17 +210,17 @@ public sealed class WriteBehindDurabilityTests
         cluster.Heal();
         await cluster.RestartAsync(backup);
 
-        await WriteAsync(cluster, owner, 4, 41);
+        await cluster.WriteAsync(owner, 4, 41);
         var flush = cluster.RequestAsync(owner, """{"type":"flush"}""", TimeSpan.FromSeconds(20));
         // The held write lands within a database timeout of being sent (the stated assumption): when the
         // owner's flush is done, or just before that timeout at the latest.
         await Task.WhenAny(flush, Task.Delay(sentAt + TimeSpan.FromMilliseconds(options.DbTimeoutMs - 300) - DateTime.UtcNow));
         release.TrySetResult();
         (await flush)["type"]!.GetValue<string>().Should().Be("flush_ok");
-        await Task.Delay(100);
+        await heldLanded.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         cluster.Service.ValueOf("4").Should().Be("41", "the owner waited out the dead backup run's flush before its own");
-        (await ReadAsync(cluster, owner, 4)).Should().Be(41);
+        (await cluster.ReadAsync(owner, 4)).Should().Be(41);
     }
 
     private static (string Owner, string Backup) OwnerAndBackup(MultiNodeCluster cluster, int key)
@@ -230,13 +240,4 @@ public sealed class WriteBehindDurabilityTests
 
     private static string Key(int key) => key.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task Eventually(Func<Task<bool>> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, because);
-            await Task.Delay(20);
-        }
-    }
 }

@@ -48,6 +48,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Runs before the service applies a node's request: (node, request type) → a task to wait for (a write still on its way).</summary>
     public Func<string, string, Task>? BeforeServiceApply { get; set; }
 
+    /// <summary>Runs once the service has applied a node's request: (node, request type).</summary>
+    public Action<string, string>? AfterServiceApply { get; set; }
+
     /// <param name="expectCleanExit">Whether disposing checks that every node exits 0 at the end of its input.</param>
     public static async Task<MultiNodeCluster> StartAsync(NodeOptions options, int count = 3, bool expectCleanExit = false)
     {
@@ -70,12 +73,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Waits until <paramref name="node"/> has taken back its write-behind entries from its backups (at once for other strategies).</summary>
     public async Task WaitUntilRecoveredAsync(string node)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await RequestAsync(node, """{"type":"stats"}"""))["recovering"]!.GetValue<bool>())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, $"{node} should finish recovering");
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(async () => !(await RequestAsync(node, """{"type":"stats"}"""))["recovering"]!.GetValue<bool>(), $"{node} should finish recovering");
     }
 
     /// <summary>Sends a client request (a body without msg_id) to <paramref name="node"/> and returns the reply body.</summary>
@@ -146,6 +144,10 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Node-to-node messages of <paramref name="type"/> delivered so far.</summary>
     public int PeerMessages(string type) => _peerMessages.GetValueOrDefault(type);
 
+    /// <summary>Messages of <paramref name="type"/> delivered from one node to another so far.</summary>
+    public int PeerMessages(string type, string from, string to) => _peerMessages.GetValueOrDefault(LinkKey(type, from, to));
+
+
     public async ValueTask DisposeAsync()
     {
         foreach (var (id, node) in _nodes.Where(pair => pair.Value != NodePipes.Dead))
@@ -209,7 +211,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
                 await apply(from, type);
             }
 
-            if (Service.Handle(line) is { } reply)
+            var reply = Service.Handle(line);
+            AfterServiceApply?.Invoke(from, type);
+            if (reply is not null)
             {
                 if (BeforeServiceReply is { } hook)
                 {
@@ -231,7 +235,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         {
             if (!IsCut(from, dest))
             {
-                _peerMessages.AddOrUpdate(body["type"]!.GetValue<string>(), 1, (_, n) => n + 1);
+                var type = body["type"]!.GetValue<string>();
+                _peerMessages.AddOrUpdate(type, 1, (_, n) => n + 1);
+                _peerMessages.AddOrUpdate(LinkKey(type, from, dest), 1, (_, n) => n + 1);
                 peer.Deliver(line);
             }
 
@@ -243,6 +249,8 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
             waiter.TrySetResult(body);
         }
     }
+
+    private static string LinkKey(string type, string from, string to) => $"{type} {from}->{to}";
 
     private sealed class NodePipes
     {
