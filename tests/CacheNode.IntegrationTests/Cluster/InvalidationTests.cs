@@ -12,6 +12,7 @@ namespace CacheNode.IntegrationTests.Cluster;
 /// serving once its lease runs out, which is what lets a write during a partition finish.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class InvalidationTests
 {
     private static readonly NodeOptions Options = new()

@@ -9,6 +9,7 @@ namespace CacheNode.IntegrationTests.Cluster;
 
 /// <summary>Write-behind in a cluster: every request for a key runs on its owner, so there is one copy and nothing to invalidate.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class OwnerForwardingTests
 {
     private static readonly NodeOptions Options = new()

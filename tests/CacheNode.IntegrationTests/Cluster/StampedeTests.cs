@@ -11,6 +11,7 @@ namespace CacheNode.IntegrationTests.Cluster;
 /// database to at most one read per node (one per cluster under write-behind, where only the owner reads).
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class StampedeTests(ITestOutputHelper output)
 {
     [Theory]

@@ -13,6 +13,7 @@ namespace CacheNode.IntegrationTests.Cluster;
 /// flushed by its backup. Real nodes, a real (fake) lin-kv, crashes that lose the node's memory.
 /// </summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class WriteBehindDurabilityTests
 {
     private static readonly NodeOptions Options = new()

@@ -6,6 +6,7 @@ using CacheNode.Maelstrom.Run;
 namespace CacheNode.Maelstrom.Tests.EndToEnd;
 
 /// <summary>The runner against real node processes: it must pass a correct node and catch broken ones.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class RunnerEndToEndTests : IDisposable
 {
     private readonly string _store = Directory.CreateTempSubdirectory("maelstrom-test-").FullName;
