@@ -1,16 +1,18 @@
 using System.Text.Json.Nodes;
+using CacheNode.Maelstrom.Services;
 
 namespace CacheNode.IntegrationTests.Services;
 
 /// <summary>
-/// A scripted stand-in for Maelstrom's <c>lin-kv</c> service that speaks its real message format:
-/// read / write / cas (with <c>create_if_not_exists</c>), errors 20 and 22, and replies that can be
-/// dropped on purpose. Linearizable because it handles one message at a time.
+/// Maelstrom's <c>lin-kv</c> for in-process tests: the bundled runner's own state machine
+/// (<see cref="PersistentKv"/>, the twin of Maelstrom's service.clj), so the semantics cannot drift
+/// from what the runner checks against, plus what tests script: replies dropped on purpose, request
+/// counts, seeding and peeking. Linearizable because it handles one message at a time.
 /// </summary>
 internal sealed class FakeLinKvService
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, JsonNode?> _data = [];
+    private PersistentKv _data = PersistentKv.Empty;
     private readonly Dictionary<string, int> _received = [];
     private int _dropReplies;
 
@@ -43,7 +45,7 @@ internal sealed class FakeLinKvService
     {
         lock (_gate)
         {
-            _data[keyJson] = JsonNode.Parse(valueJson);
+            _data = _data.Handle(new JsonObject { ["type"] = "write", ["key"] = JsonNode.Parse(keyJson), ["value"] = JsonNode.Parse(valueJson) })!.Value.Next;
         }
     }
 
@@ -51,7 +53,7 @@ internal sealed class FakeLinKvService
     {
         lock (_gate)
         {
-            return _data.TryGetValue(keyJson, out var value) ? value?.ToJsonString() ?? "null" : null;
+            return _data.TryGet(JsonDatum.Parse(keyJson), out var value) ? value.Text : null;
         }
     }
 
@@ -61,20 +63,20 @@ internal sealed class FakeLinKvService
         var message = JsonNode.Parse(line)!.AsObject();
         var body = message["body"]!.AsObject();
         var type = body["type"]!.GetValue<string>();
-        var key = body["key"]?.ToJsonString() ?? "null";
         JsonObject reply;
         lock (_gate)
         {
             _received[type] = _received.GetValueOrDefault(type) + 1;
-            reply = type switch
+            if (_data.Handle(body) is var (next, answer))
             {
-                "read" => _data.TryGetValue(key, out var value)
-                    ? new JsonObject { ["type"] = "read_ok", ["value"] = value?.DeepClone() }
-                    : Error(20, "key does not exist"),
-                "write" => Write(key, body["value"]),
-                "cas" => Cas(key, body["from"], body["to"], body["create_if_not_exists"]?.GetValue<bool>() ?? false),
-                _ => Error(10, "unsupported"),
-            };
+                _data = next;
+                reply = answer;
+            }
+            else
+            {
+                // Maelstrom's service answers nothing to a type it has no case for; a test wants to hear it.
+                reply = new JsonObject { ["type"] = "error", ["code"] = 10, ["text"] = "unsupported" };
+            }
 
             if (_dropReplies > 0)
             {
@@ -86,30 +88,4 @@ internal sealed class FakeLinKvService
         reply["in_reply_to"] = body["msg_id"]!.GetValue<long>();
         return new JsonObject { ["src"] = Name, ["dest"] = message["src"]!.GetValue<string>(), ["body"] = reply }.ToJsonString();
     }
-
-    private JsonObject Write(string key, JsonNode? value)
-    {
-        _data[key] = value?.DeepClone();
-        return new JsonObject { ["type"] = "write_ok" };
-    }
-
-    private JsonObject Cas(string key, JsonNode? from, JsonNode? to, bool create)
-    {
-        if (!_data.TryGetValue(key, out var current))
-        {
-            if (!create)
-            {
-                return Error(20, "key does not exist");
-            }
-        }
-        else if (!JsonNode.DeepEquals(current, from))
-        {
-            return Error(22, $"current value {current?.ToJsonString()} is not {from?.ToJsonString()}");
-        }
-
-        _data[key] = to?.DeepClone();
-        return new JsonObject { ["type"] = "cas_ok" };
-    }
-
-    private static JsonObject Error(int code, string text) => new() { ["type"] = "error", ["code"] = code, ["text"] = text };
 }
