@@ -18,8 +18,10 @@ esac
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-dotnet build CacheNode.sln -c Release -nologo -v quiet 2>&1 | tee -a "$log" | grep -E "error|Warn|warn" || true
-build_status=${PIPESTATUS[0]}
+# The build's status is taken directly: a failed build must never leave the suites to run old binaries.
+dotnet build CacheNode.sln -c Release -nologo -v quiet >>"$log" 2>&1
+build_status=$?
+grep -E "error|Warn|warn" "$log" | sort -u || true
 if [ "$build_status" -ne 0 ]; then
   echo "build failed" >&2
   echo "0 passed, 1 failed"
