@@ -5,7 +5,7 @@ namespace CacheNode.UnitTests.Hosting;
 public sealed class BlockingReadStreamTests
 {
     [Fact]
-    public void Asynchronous_reads_complete_inline_with_the_data()
+    public async Task Asynchronous_reads_complete_inline_with_the_data()
     {
         using var stream = new BlockingReadStream(new MemoryStream("abc"u8.ToArray()));
         var buffer = new byte[8];
@@ -14,9 +14,9 @@ public sealed class BlockingReadStreamTests
 
         // Inline: no hop to the thread pool and back.
         read.IsCompletedSuccessfully.Should().BeTrue();
-        read.Result.Should().Be(3);
+        (await read).Should().Be(3);
         buffer[..3].Should().Equal("abc"u8.ToArray());
-        stream.ReadAsync(buffer).Result.Should().Be(0, "end of input reads as zero bytes");
+        (await stream.ReadAsync(buffer)).Should().Be(0, "end of input reads as zero bytes");
     }
 
     [Fact]
