@@ -1,7 +1,7 @@
 using CacheNode.Hosting;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Handlers;
 

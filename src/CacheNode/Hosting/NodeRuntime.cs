@@ -1,8 +1,8 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
-using CacheNode.Replication;
 using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Hosting;
 

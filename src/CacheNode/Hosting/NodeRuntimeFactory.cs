@@ -1,9 +1,9 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
-using CacheNode.Replication;
 using CacheNode.Strategies;
 using CacheNode.Threading;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Hosting;
 

@@ -1,12 +1,11 @@
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Replication;
-using CacheNode.Strategies;
 using CacheNode.UnitTests.TestDoubles;
+using CacheNode.WriteBehind;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
-namespace CacheNode.UnitTests.Replication;
+namespace CacheNode.UnitTests.WriteBehind;
 
 /// <summary>The backup's side: which copies it keeps, when it may flush an owner's entries itself, and what recovery hands back.</summary>
 public sealed class OwnerShelfTests

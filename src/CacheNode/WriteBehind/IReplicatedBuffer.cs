@@ -1,8 +1,7 @@
-using CacheNode.Protocol.Messages;
-using CacheNode.Strategies;
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>The owner's dirty buffer as replication sees it: what to copy again, and what recovery brings back.</summary>
 internal interface IReplicatedBuffer

@@ -3,8 +3,9 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Strategies;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// Write-behind in a cluster: each key has one owner, and every read, write, cas and invalidate of the

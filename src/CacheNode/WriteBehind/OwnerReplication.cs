@@ -5,7 +5,7 @@ using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 using CacheNode.Threading;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// The owner's half of write-behind replication. Before a write is acked its value is copied to the key's

@@ -1,10 +1,10 @@
+using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Strategies;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// What this node holds as the backup of one owner, and the custody it grants that owner. While the owner
@@ -303,7 +303,7 @@ internal sealed class OwnerShelf
         return new WriteBehindFlusher(buffer, _context.Database, options, _context.Time, _context.Stats, _context.Log, OrphanFlushed);
     }
 
-    private void OrphanFlushed(DirtySnapshot snapshot, Cache.WriteTicket? ticket)
+    private void OrphanFlushed(DirtySnapshot snapshot, WriteTicket? ticket)
     {
         lock (_gate)
         {

@@ -4,7 +4,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Threading;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// The background loop that moves dirty entries to the database: it waits out each entry's write delay

@@ -3,9 +3,9 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Replication;
+using CacheNode.Strategies;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// Write-behind: a write is acked once it is in the dirty buffer (and the cache) and, in a cluster, on the

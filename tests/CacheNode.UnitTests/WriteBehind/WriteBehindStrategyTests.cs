@@ -2,11 +2,11 @@ using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
-using CacheNode.Strategies;
 using CacheNode.UnitTests.TestDoubles;
+using CacheNode.WriteBehind;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
-namespace CacheNode.UnitTests.Strategies;
+namespace CacheNode.UnitTests.WriteBehind;
 
 public sealed class WriteBehindStrategyTests : IAsyncDisposable
 {
