@@ -129,7 +129,7 @@ internal sealed class DirtyBuffer
         }
     }
 
-    /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="IReplicatedBuffer.Renumber"/>).</summary>
+    /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="ReplicatedBuffer.Renumber"/>).</summary>
     /// <returns>False when the key is not dirty.</returns>
     public bool Renumber(RawJson key, long version, long now)
     {

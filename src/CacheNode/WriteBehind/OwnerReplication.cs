@@ -26,6 +26,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private readonly Dictionary<string, BackupLink> _links;
     private readonly RpcClient _rpc;
     private readonly BackupShelves _shelves;
+    private readonly ReplicatedBuffer _buffer;
     private readonly LeaseTiming _timing;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
@@ -36,11 +37,12 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private readonly Dictionary<string, AsyncSignal> _wakes;
     private readonly string _self;
     private readonly BackgroundLoop _loop;
-    private IReplicatedBuffer? _buffer;
     private long _version;
 
-    public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, LeaseTiming timing, TimeProvider time, NodeStats stats, Log log)
+    /// <param name="buffer">This node's dirty entries: what is copied to backups, and where recovery puts back what they held.</param>
+    public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, ReplicatedBuffer buffer, LeaseTiming timing, WriteBehindServices services)
     {
+        var time = services.Time;
         _ownership = new KeyOwnership(membership.NodeIds);
         var restartFence = time.TicksRoundedUp(timing.DatabaseFence);
         _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer, restartFence, time), StringComparer.Ordinal);
@@ -49,10 +51,11 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         Incarnation = incarnation;
         _rpc = rpc;
         _shelves = shelves;
+        _buffer = buffer;
         _timing = timing;
         _time = time;
-        _stats = stats;
-        _log = log;
+        _stats = services.Stats;
+        _log = services.Log;
         // Rounded down: the holder errs towards a shorter custody.
         _heldForTicks = time.TicksRoundedDown(timing.HeldFor);
         // Versions continue above any earlier run's: that run started earlier, so its counter began lower
@@ -74,9 +77,6 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     public int BackupEntries => _shelves.DirtyCount;
 
     public bool Recovering => _links.Values.Any(link => !link.Ready);
-
-    /// <summary>Connects the buffer whose entries are replicated; must happen before <see cref="Start"/>.</summary>
-    public void Attach(IReplicatedBuffer buffer) => _buffer = buffer;
 
     public void Start() => _loop.Start();
 
@@ -174,7 +174,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         // A drop means "every version up to this one is done with": right only when the key is not dirty
         // here. If it is, its dirty entry is copied again above the abandoned version instead, so the
         // backup keeps a copy of the value this node still has to flush.
-        if (_buffer?.Renumber(key, NextVersion()) != true)
+        if (!_buffer.Renumber(key, NextVersion()))
         {
             link.AddDrop(key, version);
             return;
@@ -293,7 +293,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                 // A peer that has not been initialized has just started: it holds nothing of this node's.
                 link.RecoveredFrom(0);
                 _log.Debug($"{link.Peer} is not initialized yet: nothing to recover from it");
-                _buffer?.WakeFlusher();
+                _buffer.WakeFlusher();
                 return;
             }
 
@@ -307,7 +307,6 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             return;
         }
 
-        var buffer = _buffer ?? throw new InvalidOperationException("no buffer attached");
         // Checked before anything is applied: a bad reply changes nothing and is asked for again.
         var entries = (ok.Entries ?? []).Select(entry => entry ?? throw NodeErrorException.Malformed("recover_ok: null entry")).ToList();
         var flushedHere = (ok.Flushed ?? []).Select(flushed => flushed ?? throw NodeErrorException.Malformed("recover_ok: null flushed entry")).ToList();
@@ -331,20 +330,20 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             // A queued drop of this version (an abandoned write the backup kept) must not erase the copy
             // of what is now this node's dirty entry.
             link.CancelDrop(entry.Key, entry.Version);
-            buffer.Adopt(entry);
+            _buffer.Adopt(entry);
             _stats.RecoveredEntry();
         }
 
         foreach (var flushed in flushedHere)
         {
-            buffer.Forget(flushed);
+            _buffer.Forget(flushed);
             // Heard: the backup may turn its record of that flush into an ordinary drop.
             link.AddDrop(flushed.Key, flushed.Version);
         }
 
         link.RecoveredFrom(ok.BackupIncarnation);
         _log.Info($"recovered from {link.Peer}: {ok.Entries?.Length ?? 0} dirty entries back, {ok.Flushed?.Length ?? 0} it had flushed");
-        buffer.WakeFlusher();
+        _buffer.WakeFlusher();
     }
 
     private async Task HeartbeatAsync(BackupLink link, CancellationToken cancellationToken)
@@ -355,7 +354,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var recopies = link.TakeRecopies();
         var wanted = recopies.ToHashSet();
         var entries = resync || wanted.Count > 0
-            ? (_buffer?.DirtyEntries(key => BackupOf(key) == link.Peer && (resync || wanted.Contains(key))) ?? [])
+            ? _buffer.DirtyEntries(key => BackupOf(key) == link.Peer && (resync || wanted.Contains(key)))
                 .Select(entry => (BackupEntry?)new BackupEntry(entry.Key, entry.Value, entry.Version))
                 .ToArray()
             : null;
@@ -430,7 +429,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         if (ok.Custody)
         {
             link.Granted(requestedAt, _heldForTicks);
-            _buffer?.WakeFlusher();
+            _buffer.WakeFlusher();
         }
     }
 
