@@ -1,6 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
+using CacheNode.Diagnostics;
 using CacheNode.Strategies;
 using CacheNode.WriteBehind;
 
@@ -24,6 +25,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     /// <summary>What a peer's request runs on: never forwarded again (write-behind's owner strategy; otherwise <see cref="Strategy"/>).</summary>
     public required ICacheStrategy LocalStrategy { get; init; }
+
+    /// <summary>Write-behind's dirty entries and backups, for <c>stats</c> (nothing, for the other strategies).</summary>
+    public required IWriteBehindStats WriteBehindStats { get; init; }
 
     /// <summary>Leases and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
     public ClusterCoherence? Coherence { get; init; }

@@ -2,6 +2,7 @@ using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Configuration;
 using CacheNode.Database;
+using CacheNode.Diagnostics;
 using CacheNode.Strategies;
 using CacheNode.WriteBehind;
 
@@ -83,6 +84,7 @@ internal static class NodeRuntimeFactory
             Cache = cache,
             Strategy = strategy,
             LocalStrategy = writeBehind?.Local ?? strategy,
+            WriteBehindStats = writeBehind?.Local ?? (IWriteBehindStats)NoWriteBehindStats.Instance,
             Coherence = coherence,
             Replication = writeBehind?.Replication,
         };

@@ -42,8 +42,6 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
 
     public string Name => Local.Name;
 
-    public int QueueDepth => Local.QueueDepth;
-
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
         OwnerOf(key) is { } owner ? owner.ReadAsync(key, cancellationToken) : Local.ReadAsync(key, cancellationToken);
 

@@ -11,7 +11,7 @@ namespace CacheNode.WriteBehind;
 /// key's backup node too; the flusher writes it to the database later. Reads see the dirty value first,
 /// so they always return the latest acked write.
 /// </summary>
-internal sealed class WriteBehindStrategy : ICacheStrategy
+internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
 {
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
@@ -47,10 +47,13 @@ internal sealed class WriteBehindStrategy : ICacheStrategy
 
     public int QueueDepth => _buffer.Count;
 
-    /// <summary>When the oldest unflushed write was staged, or null when nothing is dirty.</summary>
     public long? OldestDirtySince => _buffer.OldestDirtySince;
 
-    public IDirtyReplication Replication => _replication;
+    public string BackupDescription => _replication.BackupDescription;
+
+    public int BackupEntries => _replication.BackupEntries;
+
+    public bool Recovering => _replication.Recovering;
 
     private CacheStore Cache => _reader.Cache;
 
