@@ -73,7 +73,7 @@ internal sealed class OwnerRecovery
         if (reply.IsError)
         {
             var error = reply.BindError();
-            if (error.Code == (int)ErrorCode.TemporarilyUnavailable && error.Text == NodeErrorException.NotInitializedText)
+            if (error.Code == (int)ErrorCode.PeerNotInitialized)
             {
                 // A peer that has not been initialized has just started: it holds nothing of this node's.
                 link.RecoveredFrom(0);
