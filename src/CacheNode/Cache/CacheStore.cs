@@ -62,7 +62,7 @@ internal sealed class CacheStore
         var now = _time.GetTimestamp();
         lock (_gate)
         {
-            if (!Servable(now))
+            if (!CheckServableOrLapse(now))
             {
                 _stats.BypassRead();
                 return CacheLookup.Bypass();
@@ -126,7 +126,7 @@ internal sealed class CacheStore
             slot.Fill = null;
             // A write still in progress may land after the database answered this fill (under
             // write-behind, until its flush): its end decides what is cached, not the fill.
-            installed = slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && Servable(now);
+            installed = slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && CheckServableOrLapse(now);
             if (installed)
             {
                 Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt);
@@ -217,7 +217,7 @@ internal sealed class CacheStore
             {
                 // Every change to the key, from any node, moves its epoch here first; so with the epoch
                 // unchanged the database still holds what the set-aside entry says.
-                if (uncontended && setAside is not null && now < setAside.ValidUntil && Servable(now) && slot.Entry is null)
+                if (uncontended && setAside is not null && now < setAside.ValidUntil && CheckServableOrLapse(now) && slot.Entry is null)
                 {
                     if (_sieve.Count >= _options.MaxEntries)
                     {
@@ -234,7 +234,7 @@ internal sealed class CacheStore
             }
 
             slot.Epoch = NextEpoch();
-            if (completion == WriteCompletion.Install && uncontended && Servable(now))
+            if (completion == WriteCompletion.Install && uncontended && CheckServableOrLapse(now))
             {
                 Install(slot, ticket.Key, ReadResult.Of(value), ticket.StartedAt, now - ticket.StartedAt);
                 return true;
@@ -285,7 +285,7 @@ internal sealed class CacheStore
         var now = _time.GetTimestamp();
         lock (_gate)
         {
-            var wasServing = Servable(now);
+            var wasServing = CheckServableOrLapse(now);
             if (until > _servableUntil)
             {
                 _servableUntil = until;
@@ -300,7 +300,10 @@ internal sealed class CacheStore
         }
     }
 
-    /// <summary>Whether entries may be served and installed now (always, unless the cache is peer-leased).</summary>
+    /// <summary>
+    /// Whether entries may be served and installed now (always, unless the cache is peer-leased). Like any
+    /// call, it may be the one that notices the lease ran out, and so drops the cache.
+    /// </summary>
     public bool IsServing
     {
         get
@@ -308,18 +311,18 @@ internal sealed class CacheStore
             var now = _time.GetTimestamp();
             lock (_gate)
             {
-                return Servable(now);
+                return CheckServableOrLapse(now);
             }
         }
     }
 
-    /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics).</summary>
+    /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics); may notice a lapse, as <see cref="IsServing"/>.</summary>
     public bool TryPeek(RawJson key, out ReadResult value)
     {
         var now = _time.GetTimestamp();
         lock (_gate)
         {
-            if (Servable(now) && _slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
+            if (CheckServableOrLapse(now) && _slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
             {
                 value = entry.Value;
                 return true;
@@ -401,9 +404,10 @@ internal sealed class CacheStore
         return now + gap >= entry.ValidUntil;
     }
 
-    // Called under the lock. The first call after the lease ran out drops every entry and moves every
-    // epoch, so no fill or write that started under the old lease installs under a later one.
-    private bool Servable(long now)
+    // Called under the lock. Whether entries may be served and installed now; if not, and the lease has
+    // just run out, the cache lapses: the first call after that drops every entry and moves every epoch,
+    // so no fill or write that started under the old lease installs under a later one.
+    private bool CheckServableOrLapse(long now)
     {
         if (now < _servableUntil)
         {

@@ -1,6 +1,7 @@
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Configuration;
 

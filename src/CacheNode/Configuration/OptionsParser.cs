@@ -3,6 +3,7 @@ using System.Text;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Configuration;
 

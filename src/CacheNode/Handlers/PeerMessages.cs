@@ -2,7 +2,7 @@ using CacheNode.Cluster;
 using CacheNode.Hosting;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Replication;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Handlers;
 

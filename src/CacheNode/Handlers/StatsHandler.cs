@@ -1,7 +1,6 @@
 using CacheNode.Hosting;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Strategies;
 
 namespace CacheNode.Handlers;
 
@@ -13,8 +12,8 @@ internal sealed class StatsHandler(NodeContext context)
     {
         var runtime = context.RequireRuntime();
         var stats = context.Stats;
-        var writeBehind = runtime.LocalStrategy as WriteBehindStrategy;
-        var oldestDirty = writeBehind?.OldestDirtySince is { } since ? (long)context.Time.GetElapsedTime(since).TotalMilliseconds : 0;
+        var writeBehind = runtime.WriteBehindStats;
+        var oldestDirty = writeBehind.OldestDirtySince is { } since ? (long)context.Time.GetElapsedTime(since).TotalMilliseconds : 0;
         return ValueTask.FromResult<OutgoingBody>(new StatsOk
         {
             NodeId = runtime.NodeId,
@@ -33,7 +32,7 @@ internal sealed class StatsHandler(NodeContext context)
             InvalidationsReceived = stats.InvalidationsReceived,
             Entries = runtime.Cache.Count,
             Evictions = stats.Evictions,
-            WriteBehindQueueDepth = runtime.Strategy.QueueDepth,
+            WriteBehindQueueDepth = writeBehind.QueueDepth,
             Flushed = stats.Flushed,
             FlushRetries = stats.FlushRetries,
             CoalescedWrites = stats.CoalescedWrites,
@@ -47,12 +46,12 @@ internal sealed class StatsHandler(NodeContext context)
             DirtyOldestMs = oldestDirty,
             FlushLagP50Ms = stats.FlushLag.Percentile(0.5),
             FlushLagP99Ms = stats.FlushLag.Percentile(0.99),
-            Backup = writeBehind?.Replication.BackupDescription ?? "none (not write-behind)",
-            BackupEntries = writeBehind?.Replication.BackupEntries ?? 0,
+            Backup = writeBehind.BackupDescription,
+            BackupEntries = writeBehind.BackupEntries,
             BackupFailures = stats.BackupFailures,
             OrphanFlushed = stats.OrphanFlushed,
             RecoveredEntries = stats.RecoveredEntries,
-            Recovering = writeBehind?.Replication.Recovering ?? false,
+            Recovering = writeBehind.Recovering,
         });
     }
 }

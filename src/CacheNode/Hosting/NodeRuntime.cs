@@ -1,45 +1,39 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Database;
-using CacheNode.Replication;
+using CacheNode.Diagnostics;
 using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Hosting;
 
 /// <summary>What the node becomes at <c>init</c>: its identity, its database, its cache and its strategy.</summary>
 internal sealed class NodeRuntime : IAsyncDisposable
 {
-    public NodeRuntime(ClusterMembership membership, IKeyValueDatabase database, CacheStore cache, ICacheStrategy strategy, ClusterCoherence? coherence, ClusterReplication? replication = null)
-    {
-        Replication = replication;
-        Membership = membership;
-        Database = database;
-        Cache = cache;
-        Strategy = strategy;
-        Coherence = coherence;
-    }
-
-    public ClusterMembership Membership { get; }
+    public required ClusterMembership Membership { get; init; }
 
     public string NodeId => Membership.NodeId;
 
     public IReadOnlyList<string> NodeIds => Membership.NodeIds;
 
-    public IKeyValueDatabase Database { get; }
+    public required IKeyValueDatabase Database { get; init; }
 
-    public CacheStore Cache { get; }
+    public required CacheStore Cache { get; init; }
 
     /// <summary>What client requests go through.</summary>
-    public ICacheStrategy Strategy { get; }
+    public required ICacheStrategy Strategy { get; init; }
 
-    /// <summary>What a peer's request runs on: never forwarded again (write-behind's owner strategy).</summary>
-    public ICacheStrategy LocalStrategy => Strategy is OwnerForwardingStrategy forwarding ? forwarding.Local : Strategy;
+    /// <summary>What a peer's request runs on: never forwarded again (write-behind's owner strategy; otherwise <see cref="Strategy"/>).</summary>
+    public required ICacheStrategy LocalStrategy { get; init; }
+
+    /// <summary>Write-behind's dirty entries and backups, for <c>stats</c> (nothing, for the other strategies).</summary>
+    public required IWriteBehindStats WriteBehindStats { get; init; }
 
     /// <summary>Leases and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
-    public ClusterCoherence? Coherence { get; }
+    public ClusterCoherence? Coherence { get; init; }
 
     /// <summary>Write-behind's backup copies and custody, for write-behind in a cluster; null otherwise.</summary>
-    public ClusterReplication? Replication { get; }
+    public ClusterReplication? Replication { get; init; }
 
     /// <summary>Starts what runs in the background (lease renewals, replication heartbeats); idempotent.</summary>
     public void StartBackgroundWork()

@@ -1,9 +1,10 @@
 using CacheNode.Cache;
 using CacheNode.Cluster;
+using CacheNode.Configuration;
 using CacheNode.Database;
-using CacheNode.Replication;
+using CacheNode.Diagnostics;
 using CacheNode.Strategies;
-using CacheNode.Threading;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.Hosting;
 
@@ -42,41 +43,22 @@ internal static class NodeRuntimeFactory
             ? new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Time, context.Stats, context.Log)
             : null;
 
-        var writeBehindOptions = new WriteBehindOptions(TimeSpan.FromMilliseconds(options.WriteDelayMs), options.BatchSize, options.QueueCapacity, options.Overflow);
-        // Dirty entries are copied to a backup only where another node could flush them: a shared database.
-        // A node's embedded store dies with it anyway.
-        var clusteredWriteBehind = clustered && options.Strategy == StrategyKind.WriteBehind;
-        var replication = clusteredWriteBehind && database.Name != "local" && !options.UnsafeNoBackup
-            ? CreateReplication(context, membership, database, timing, writeBehindOptions)
+        var writeBehind = options.Strategy == StrategyKind.WriteBehind
+            ? WriteBehindModule.Create(WriteBehindSetupFor(options, membership, timing, database), reader, database, context.Rpc, new WriteBehindServices(context.Time, context.Stats, context.Log))
             : null;
-        if (clusteredWriteBehind && options.UnsafeNoBackup)
+        if (clustered && options.Strategy == StrategyKind.WriteBehind && options.UnsafeNoBackup)
         {
             // Said loudly: this exists only to prove the tests can catch what it breaks.
             context.Log.Warn("UNSAFE: write-behind keeps no backup copies (CACHENODE_UNSAFE_NO_BACKUP); a crashed node loses its acked, unflushed writes");
         }
 
         var unsafeOrder = options.UnsafeAckFirst ? UnsafeOrder.AckFirst : options.UnsafeWriteFirst ? UnsafeOrder.WriteFirst : UnsafeOrder.None;
-        ICacheStrategy strategy = options.Strategy switch
+        var strategy = writeBehind?.Strategy ?? options.Strategy switch
         {
             StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator, unsafeOrder),
-            StrategyKind.WriteBehind => new WriteBehindStrategy(reader, database, writeBehindOptions, context.Time, context.Stats, context.Log,
-                replication?.Owner ?? (IDirtyReplication)new NoReplication(!clustered ? "none (single node)" : options.UnsafeNoBackup ? "none (UNSAFE: switched off)" : "none (each node has its own database)")),
             StrategyKind.Proxy => new ProxyStrategy(database),
             _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator, unsafeOrder),
         };
-
-        if (replication is not null)
-        {
-            replication.Owner.Attach((WriteBehindStrategy)strategy);
-        }
-
-        if (clusteredWriteBehind)
-        {
-            // A peer's flush may wait out a restart fence or a backup's orphan fence (about a lease and a
-            // database timeout) before its own database writes.
-            var flushTimeout = TimeSpan.FromMilliseconds(options.ForwardTimeoutMs + options.LeaseMs + (2 * options.DbTimeoutMs));
-            strategy = new OwnerForwardingStrategy(strategy, membership, context.Rpc, TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), flushTimeout, context.Stats, context.Log);
-        }
 
         context.Log.Info($"{nodeId}: {strategy.Name} over {database.Name}, cluster of {nodeIds.Count}");
         if (clustered && options.UnsafeNoInvalidation && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside)
@@ -95,32 +77,34 @@ internal static class NodeRuntimeFactory
             context.Log.Warn("UNSAFE: writes are acked before the peers' copies are revoked (CACHENODE_UNSAFE_ACK_FIRST); stale reads are possible");
         }
 
-        return new NodeRuntime(membership, database, cache, strategy, coherence, replication);
+        return new NodeRuntime
+        {
+            Membership = membership,
+            Database = database,
+            Cache = cache,
+            Strategy = strategy,
+            LocalStrategy = writeBehind?.Local ?? strategy,
+            WriteBehindStats = writeBehind?.Local ?? (IWriteBehindStats)NoWriteBehindStats.Instance,
+            Coherence = coherence,
+            Replication = writeBehind?.Replication,
+        };
     }
 
-    private static ClusterReplication CreateReplication(NodeContext context, ClusterMembership membership, IKeyValueDatabase database, LeaseTiming timing, WriteBehindOptions flushOptions)
+    private static WriteBehindSetup WriteBehindSetupFor(NodeOptions options, ClusterMembership membership, LeaseTiming timing, IKeyValueDatabase database)
     {
-        var time = context.Time;
-        // This run's number: its start time. Peers ignore what an earlier run of this node sent.
-        var incarnation = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var shelfContext = new ShelfContext(
-            database,
-            flushOptions,
-            time,
-            context.Stats,
-            context.Log,
-            GrantedForTicks: time.TicksRoundedUp(timing.GrantedFor),
-            // Flushes the owner sent while it held custody land within a database timeout.
-            FenceTicks: time.TicksRoundedUp(timing.DatabaseFence),
-            // Far longer than a message between nodes stays on its way: a copy older than a drop record
-            // arrives while the record is still there to turn it away.
-            DroppedTtlTicks: time.TicksRoundedUp(DroppedRecordLifetime));
-        var shelves = new BackupShelves(membership.Peers, incarnation, shelfContext);
-        var owner = new OwnerReplication(membership, incarnation, context.Rpc, shelves, timing, time, context.Stats, context.Log);
-        return new ClusterReplication(owner, shelves);
+        var backup = membership.Peers.Count == 0 ? BackupMode.SingleNode
+            : options.UnsafeNoBackup ? BackupMode.SwitchedOff
+            // Dirty entries are copied to a backup only where another node could flush them: a shared
+            // database. A node's embedded store dies with it anyway.
+            : database.Name == "local" ? BackupMode.OwnDatabases
+            : BackupMode.Replicated;
+        return new WriteBehindSetup(
+            new WriteBehindOptions(TimeSpan.FromMilliseconds(options.WriteDelayMs), options.BatchSize, options.QueueCapacity, options.Overflow),
+            membership,
+            timing,
+            backup,
+            ForwardTimeout: TimeSpan.FromMilliseconds(options.ForwardTimeoutMs));
     }
-
-    private static readonly TimeSpan DroppedRecordLifetime = TimeSpan.FromSeconds(30);
 
     private static IKeyValueDatabase CreateDatabase(NodeContext context, bool clustered)
     {

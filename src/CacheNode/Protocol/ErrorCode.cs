@@ -22,4 +22,11 @@ internal enum ErrorCode
     /// owner has recovered what it holds. A custom code (Maelstrom reserves 1000 and up for those).
     /// </summary>
     RecoverFirst = 1100,
+
+    /// <summary>
+    /// Between nodes only (write-behind replication): the answer to <c>recover</c> from a node that has not
+    /// been initialized. It has just started, so it holds nothing for anyone. A client's request before
+    /// <c>init</c> still gets <see cref="TemporarilyUnavailable"/>.
+    /// </summary>
+    PeerNotInitialized = 1101,
 }

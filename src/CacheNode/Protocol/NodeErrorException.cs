@@ -26,11 +26,12 @@ internal sealed class NodeErrorException : Exception
 
     public static NodeErrorException Indefinite(string text) => new(ErrorCode.Timeout, text);
 
-    /// <summary>
-    /// The text of error 11 before <c>init</c>. Peers recognise it: a node that has not been initialized
-    /// has just started, so it holds nothing for anyone.
-    /// </summary>
+    /// <summary>The text of error 11 before <c>init</c>, for clients (peers get <see cref="PeerNotInitialized"/> where it matters).</summary>
     public const string NotInitializedText = "node is not initialized yet: send init first";
 
     public static NodeErrorException NotInitialized() => Unavailable(NotInitializedText);
+
+    /// <summary>A peer's <c>recover</c> before <c>init</c>: said by code, since the owner acts on it.</summary>
+    public static NodeErrorException PeerNotInitialized() =>
+        new(ErrorCode.PeerNotInitialized, "node is not initialized yet: it holds nothing for anyone");
 }

@@ -12,9 +12,6 @@ internal interface ICacheStrategy : IAsyncDisposable
     /// <summary>The name users select it by (<c>write-through</c>, <c>cache-aside</c>, <c>write-behind</c>).</summary>
     string Name { get; }
 
-    /// <summary>Dirty entries not yet in the database (zero for the synchronous strategies).</summary>
-    int QueueDepth { get; }
-
     ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default);
 
     ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default);

@@ -11,8 +11,6 @@ internal sealed class ProxyStrategy(IKeyValueDatabase database) : ICacheStrategy
 {
     public string Name => "proxy";
 
-    public int QueueDepth => 0;
-
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
         database.ReadAsync(key, cancellationToken);
 

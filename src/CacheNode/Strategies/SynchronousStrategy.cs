@@ -31,8 +31,6 @@ internal abstract class SynchronousStrategy : ICacheStrategy
 
     public abstract string Name { get; }
 
-    public int QueueDepth => 0;
-
     /// <summary>What a write that reached the database does to the cached copy of its key.</summary>
     protected abstract WriteCompletion AfterWrite { get; }
 

@@ -1,4 +1,4 @@
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>What write-behind does with a write to a new key when the dirty queue is full.</summary>
 internal enum OverflowPolicy

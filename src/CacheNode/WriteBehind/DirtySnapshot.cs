@@ -1,6 +1,6 @@
 using CacheNode.Protocol;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>A dirty value taken for flushing, with the version it had when taken.</summary>
 /// <param name="DirtySince">When the oldest write this flush covers was staged (a timestamp): the flush lag counts from it.</param>

@@ -1,18 +1,21 @@
 using CacheNode.Cache;
+using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
-using CacheNode.Strategies;
 using CacheNode.UnitTests.TestDoubles;
+using CacheNode.WriteBehind;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
-namespace CacheNode.UnitTests.Strategies;
+namespace CacheNode.UnitTests.WriteBehind;
 
 public sealed class WriteBehindStrategyTests : IAsyncDisposable
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private readonly ControllableDatabase _database = new();
     private readonly NodeStats _stats = new();
+    // A single node sends nothing to peers: this writer only stands in for the node's output.
+    private readonly MessageWriter _output = new(Stream.Null);
     private WriteBehindStrategy? _strategy;
 
     public async ValueTask DisposeAsync()
@@ -21,6 +24,8 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         {
             await _strategy.DisposeAsync();
         }
+
+        await _output.DisposeAsync();
     }
 
     [Fact]
@@ -239,7 +244,14 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     {
         var cache = new CacheStore(cacheOptions ?? CacheOptions.Default, TimeProvider.System, _stats);
         var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
-        _strategy = new WriteBehindStrategy(reader, _database, options, TimeProvider.System, _stats, Log.Silent);
+        var singleNode = new WriteBehindSetup(
+            options,
+            new ClusterMembership("n1", ["n1"]),
+            new LeaseTiming(Lease: Long, PeerTimeout: Long, DatabaseTimeout: Long),
+            BackupMode.SingleNode,
+            ForwardTimeout: Long);
+        var rpc = new RpcClient(_output, () => "n1", TimeProvider.System);
+        _strategy = WriteBehindModule.Create(singleNode, reader, _database, rpc, new WriteBehindServices(TimeProvider.System, _stats, Log.Silent)).Local;
         return _strategy;
     }
 

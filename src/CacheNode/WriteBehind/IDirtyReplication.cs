@@ -1,6 +1,6 @@
 using CacheNode.Protocol;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// What write-behind asks of replication: a version for each write, a backup copy before the ack, and

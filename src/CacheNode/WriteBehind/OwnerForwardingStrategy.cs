@@ -3,8 +3,9 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Strategies;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// Write-behind in a cluster: each key has one owner, and every read, write, cas and invalidate of the
@@ -40,8 +41,6 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
     public ICacheStrategy Local { get; }
 
     public string Name => Local.Name;
-
-    public int QueueDepth => Local.QueueDepth;
 
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
         OwnerOf(key) is { } owner ? owner.ReadAsync(key, cancellationToken) : Local.ReadAsync(key, cancellationToken);

@@ -1,4 +1,4 @@
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>Write-behind replication in a cluster: this node as an owner (copies out) and as a backup (copies held).</summary>
 internal sealed class ClusterReplication(OwnerReplication owner, BackupShelves shelves) : IAsyncDisposable

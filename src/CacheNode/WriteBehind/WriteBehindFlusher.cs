@@ -4,7 +4,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Threading;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// The background loop that moves dirty entries to the database: it waits out each entry's write delay
@@ -24,12 +24,16 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private readonly Log _log;
     private readonly Action<DirtySnapshot, WriteTicket?> _onFlushed;
     private readonly Func<RawJson, bool> _mayFlush;
-    private readonly AsyncSignal _wake = new();
+    private readonly AsyncSignal _wake;
     private readonly BackgroundLoop _loop;
     private int _urgentRequests;
     private volatile bool _draining;
     private volatile bool _stopping;
 
+    /// <param name="wake">
+    /// What the loop waits on for new work. Created before the flusher so that whatever changes the buffer
+    /// (recovery, custody coming back) can wake it without holding the flusher; disposed with the flusher.
+    /// </param>
     /// <param name="onFlushed">
     /// Called after each successful flush with what was written, and with the write's ticket when that was
     /// the key's newest value (the entry left the buffer).
@@ -37,22 +41,22 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     /// <param name="mayFlush">Whether a key may be written now; one that may not waits (an owner without custody from its backup).</param>
     public WriteBehindFlusher(
         DirtyBuffer buffer,
+        AsyncSignal wake,
         IKeyValueDatabase database,
         WriteBehindOptions options,
-        TimeProvider time,
-        NodeStats stats,
-        Log log,
+        WriteBehindServices services,
         Action<DirtySnapshot, WriteTicket?> onFlushed,
         Func<RawJson, bool>? mayFlush = null)
     {
         _onFlushed = onFlushed;
         _mayFlush = mayFlush ?? (static _ => true);
         _buffer = buffer;
+        _wake = wake;
         _database = database;
         _options = options;
-        _time = time;
-        _stats = stats;
-        _log = log;
+        _time = services.Time;
+        _stats = services.Stats;
+        _log = services.Log;
         _loop = new BackgroundLoop(RunAsync).Start();
     }
 

@@ -1,6 +1,6 @@
 using CacheNode.Protocol;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// No backup: a single node, or nodes that each have their own embedded database. A crash loses what was

@@ -1,7 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Protocol;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>A key whose newest value is not in the database yet. Only <see cref="DirtyBuffer"/> touches it, under its lock.</summary>
 internal sealed class DirtyEntry

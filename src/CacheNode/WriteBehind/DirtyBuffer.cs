@@ -1,7 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Protocol;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// Write-behind's dirty entries: one per key (repeated writes coalesce), flushed oldest first, at most one
@@ -129,7 +129,7 @@ internal sealed class DirtyBuffer
         }
     }
 
-    /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="Replication.IReplicatedBuffer.Renumber"/>).</summary>
+    /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="ReplicatedBuffer.Renumber"/>).</summary>
     /// <returns>False when the key is not dirty.</returns>
     public bool Renumber(RawJson key, long version, long now)
     {

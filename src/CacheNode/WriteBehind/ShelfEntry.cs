@@ -1,6 +1,6 @@
 using CacheNode.Protocol;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>What a backup holds for one key of one owner.</summary>
 internal sealed class ShelfEntry

@@ -1,9 +1,9 @@
 using CacheNode.Cache;
 using CacheNode.Protocol;
-using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
-namespace CacheNode.UnitTests.Strategies;
+namespace CacheNode.UnitTests.WriteBehind;
 
 public sealed class DirtyBufferTests
 {

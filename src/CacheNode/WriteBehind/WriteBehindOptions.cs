@@ -1,4 +1,4 @@
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>Tuning of the write-behind flusher.</summary>
 /// <param name="WriteDelay">How long a value may sit dirty before it is flushed (the coalescing window).</param>

@@ -2,17 +2,16 @@ using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
-using CacheNode.Protocol.Messages;
-using CacheNode.Replication;
+using CacheNode.Strategies;
 
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// Write-behind: a write is acked once it is in the dirty buffer (and the cache) and, in a cluster, on the
 /// key's backup node too; the flusher writes it to the database later. Reads see the dirty value first,
 /// so they always return the latest acked write.
 /// </summary>
-internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
+internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
 {
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
@@ -24,26 +23,37 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
 
-    public WriteBehindStrategy(SingleFlightReader reader, IKeyValueDatabase database, WriteBehindOptions options, TimeProvider time, NodeStats stats, Log log, IDirtyReplication? replication = null)
+    /// <param name="flusher">The flusher of <paramref name="buffer"/>, which asks <paramref name="replication"/> whether it may flush.</param>
+    public WriteBehindStrategy(
+        SingleFlightReader reader,
+        IKeyValueDatabase database,
+        DirtyBuffer buffer,
+        WriteBehindFlusher flusher,
+        IDirtyReplication replication,
+        WriteBehindOptions options,
+        WriteBehindServices services)
     {
         _reader = reader;
         _database = database;
+        _buffer = buffer;
+        _flusher = flusher;
+        _replication = replication;
         _options = options;
-        _time = time;
-        _stats = stats;
-        _replication = replication ?? new NoReplication();
-        _buffer = new DirtyBuffer(options.QueueCapacity, time);
-        _flusher = new WriteBehindFlusher(_buffer, database, options, time, stats, log, OnFlushed, _replication.MayFlush);
+        _time = services.Time;
+        _stats = services.Stats;
     }
 
     public string Name => "write-behind";
 
     public int QueueDepth => _buffer.Count;
 
-    /// <summary>When the oldest unflushed write was staged, or null when nothing is dirty.</summary>
     public long? OldestDirtySince => _buffer.OldestDirtySince;
 
-    public IDirtyReplication Replication => _replication;
+    public string BackupDescription => _replication.BackupDescription;
+
+    public int BackupEntries => _replication.BackupEntries;
+
+    public bool Recovering => _replication.Recovering;
 
     private CacheStore Cache => _reader.Cache;
 
@@ -111,52 +121,11 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IReplicatedBuffer
 
     public ValueTask DisposeAsync() => _flusher.DisposeAsync();
 
-    List<DirtySnapshot> IReplicatedBuffer.DirtyEntries(Func<RawJson, bool> filter) => _buffer.Snapshot(filter);
-
-    void IReplicatedBuffer.Adopt(BackupEntry entry)
-    {
-        // Held in progress like any dirty write, so no fill brings the database's older value back.
-        var ticket = Cache.BeginWrite(entry.Key);
-        if (!_buffer.Adopt(entry.Key, entry.Value, entry.Version, _time.GetTimestamp(), ticket))
-        {
-            Cache.EndWrite(ticket, WriteCompletion.Invalidate);
-        }
-
-        Cache.Invalidate(entry.Key);
-        _flusher.Wake();
-    }
-
-    void IReplicatedBuffer.Forget(FlushedEntry flushed)
-    {
-        var (_, ticket) = _buffer.Forget(flushed.Key, flushed.Version);
-        if (ticket is { } written)
-        {
-            Cache.EndWrite(written, WriteCompletion.Invalidate);
-        }
-
-        // The database holds a value this node may never have cached: the next read fills it.
-        Cache.Invalidate(flushed.Key);
-    }
-
-    bool IReplicatedBuffer.Renumber(RawJson key, long version) => _buffer.Renumber(key, version, _time.GetTimestamp());
-
-    void IReplicatedBuffer.WakeFlusher() => _flusher.Wake();
-
     private void RequireReady(RawJson key)
     {
         if (!_replication.IsReady(key))
         {
             throw NodeErrorException.Unavailable("this node restarted and is taking back its dirty entries from their backup; try again shortly");
-        }
-    }
-
-    private void OnFlushed(DirtySnapshot flushed, WriteTicket? ticket)
-    {
-        _replication.Flushed(flushed.Key, flushed.Version);
-        if (ticket is { } written)
-        {
-            // Once the database has a key's value, its write is over: the cache may fill it again.
-            Cache.EndWrite(written, WriteCompletion.Invalidate);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace CacheNode.Strategies;
+namespace CacheNode.WriteBehind;
 
 /// <summary>Outcome of putting a write into the dirty buffer.</summary>
 internal enum StageResult

@@ -1,10 +1,11 @@
+using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Strategies;
+using CacheNode.Threading;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// What this node holds as the backup of one owner, and the custody it grants that owner. While the owner
@@ -300,10 +301,10 @@ internal sealed class OwnerShelf
         _context.Log.Warn($"{_owner} is unreachable: flushing its {buffer.Count} dirty entries from this node");
         // No write delay: the owner is gone, nothing will coalesce.
         var options = _context.FlushOptions with { WriteDelay = TimeSpan.Zero };
-        return new WriteBehindFlusher(buffer, _context.Database, options, _context.Time, _context.Stats, _context.Log, OrphanFlushed);
+        return new WriteBehindFlusher(buffer, new AsyncSignal(), _context.Database, options, _context.Services, OrphanFlushed);
     }
 
-    private void OrphanFlushed(DirtySnapshot snapshot, Cache.WriteTicket? ticket)
+    private void OrphanFlushed(DirtySnapshot snapshot, WriteTicket? ticket)
     {
         lock (_gate)
         {
@@ -356,9 +357,14 @@ internal readonly record struct BackupVerdict(bool Accepted, bool Custody, bool 
 internal sealed record ShelfContext(
     IKeyValueDatabase Database,
     WriteBehindOptions FlushOptions,
-    TimeProvider Time,
-    NodeStats Stats,
-    Log Log,
+    WriteBehindServices Services,
     long GrantedForTicks,
     long FenceTicks,
-    long DroppedTtlTicks);
+    long DroppedTtlTicks)
+{
+    public TimeProvider Time => Services.Time;
+
+    public NodeStats Stats => Services.Stats;
+
+    public Log Log => Services.Log;
+}

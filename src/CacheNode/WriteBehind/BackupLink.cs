@@ -1,7 +1,7 @@
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// An owner's view of one peer as the backup of some of its keys: whether it has taken back what that

@@ -1,6 +1,7 @@
+using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>The backup's half of write-behind replication: one <see cref="OwnerShelf"/> per peer that may own keys this node backs up.</summary>
 internal sealed class BackupShelves : IAsyncDisposable
@@ -27,13 +28,13 @@ internal sealed class BackupShelves : IAsyncDisposable
         var verdict = Shelf(owner).Apply(request.Incarnation, request.BackupIncarnation, request.Entries, request.Flushed);
         return verdict.Accepted
             ? new BackupOk { Incarnation = request.Incarnation, BackupIncarnation = Incarnation, Custody = verdict.Custody, Stored = verdict.Stored }
-            : throw new Protocol.NodeErrorException(verdict.Code, verdict.Reason ?? "refused");
+            : throw new NodeErrorException(verdict.Code, verdict.Reason ?? "refused");
     }
 
     public async Task<RecoverOk> RecoverAsync(string owner, RecoverRequest request, CancellationToken cancellationToken)
     {
         var recovered = await Shelf(owner).RecoverAsync(request.Incarnation, cancellationToken)
-            ?? throw Protocol.NodeErrorException.Unavailable($"{owner} has restarted since this recover was sent");
+            ?? throw NodeErrorException.Unavailable($"{owner} has restarted since this recover was sent");
         return new RecoverOk
         {
             Incarnation = request.Incarnation,

@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using CacheNode.Cluster;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 using CacheNode.Threading;
 
-namespace CacheNode.Replication;
+namespace CacheNode.WriteBehind;
 
 /// <summary>
 /// The owner's half of write-behind replication. Before a write is acked its value is copied to the key's
@@ -19,50 +18,41 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 {
     private const int MaxEntriesPerMessage = 512;
 
-    // Far above any real version (start time in ms × 1000 plus writes), far below overflow.
-    private const long MaxVersion = long.MaxValue / 4;
-
-    private readonly KeyOwnership _ownership;
+    private readonly BackupRanking _ranking;
     private readonly Dictionary<string, BackupLink> _links;
     private readonly RpcClient _rpc;
     private readonly BackupShelves _shelves;
+    private readonly ReplicatedBuffer _buffer;
     private readonly LeaseTiming _timing;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private readonly Log _log;
     private readonly long _heldForTicks;
-    private readonly long _flushFenceUntil;
-    private readonly ConcurrentDictionary<RawJson, byte> _recoveredKeys = new();
     private readonly Dictionary<string, AsyncSignal> _wakes;
-    private readonly string _self;
+    private readonly WriteVersions _versions;
+    private readonly OwnerRecovery _recovery;
     private readonly BackgroundLoop _loop;
-    private IReplicatedBuffer? _buffer;
-    private long _version;
 
-    public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, LeaseTiming timing, TimeProvider time, NodeStats stats, Log log)
+    /// <param name="buffer">This node's dirty entries: what is copied to backups, and where recovery puts back what they held.</param>
+    public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, ReplicatedBuffer buffer, LeaseTiming timing, WriteBehindServices services)
     {
-        _ownership = new KeyOwnership(membership.NodeIds);
+        var time = services.Time;
+        _ranking = new BackupRanking(membership);
         var restartFence = time.TicksRoundedUp(timing.DatabaseFence);
         _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer, restartFence, time), StringComparer.Ordinal);
         _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
-        _self = membership.NodeId;
         Incarnation = incarnation;
         _rpc = rpc;
         _shelves = shelves;
+        _buffer = buffer;
         _timing = timing;
         _time = time;
-        _stats = stats;
-        _log = log;
+        _stats = services.Stats;
+        _log = services.Log;
         // Rounded down: the holder errs towards a shorter custody.
         _heldForTicks = time.TicksRoundedDown(timing.HeldFor);
-        // Versions continue above any earlier run's: that run started earlier, so its counter began lower
-        // (and wrote fewer than a thousand versions per millisecond it ran).
-        _version = checked(incarnation * 1000);
-        // A flush an earlier run sent just before it crashed may still land for up to a database timeout:
-        // flushing the same key again before then could let that older value land last. Such a key is
-        // still dirty on its backup (drops follow flushes), so only keys taken back at recovery wait.
-        var now = time.GetTimestamp();
-        _flushFenceUntil = now + restartFence;
+        _versions = new WriteVersions(incarnation);
+        _recovery = new OwnerRecovery(incarnation, rpc, timing, buffer, _versions, _ranking, services);
         _loop = new BackgroundLoop(RunAsync);
     }
 
@@ -75,33 +65,16 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public bool Recovering => _links.Values.Any(link => !link.Ready);
 
-    /// <summary>Connects the buffer whose entries are replicated; must happen before <see cref="Start"/>.</summary>
-    public void Attach(IReplicatedBuffer buffer) => _buffer = buffer;
-
     public void Start() => _loop.Start();
-
-    public string BackupOf(RawJson key) => _ownership.Rank(key)[1];
 
     public bool IsReady(RawJson key) => LinkFor(key).Ready;
 
-    public long NextVersion() => Interlocked.Increment(ref _version);
+    public long NextVersion() => _versions.Next();
 
     public bool MayFlush(RawJson key)
     {
         var now = _time.GetTimestamp();
-        if (now < _flushFenceUntil)
-        {
-            if (_recoveredKeys.ContainsKey(key))
-            {
-                return false;
-            }
-        }
-        else if (!_recoveredKeys.IsEmpty)
-        {
-            _recoveredKeys.Clear();
-        }
-
-        return LinkFor(key).HoldsCustody(now);
+        return !_recovery.WaitsOutRestartFence(key, now) && LinkFor(key).HoldsCustody(now);
     }
 
     public void Flushed(RawJson key, long version) => LinkFor(key).AddDrop(key, version);
@@ -174,7 +147,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         // A drop means "every version up to this one is done with": right only when the key is not dirty
         // here. If it is, its dirty entry is copied again above the abandoned version instead, so the
         // backup keeps a copy of the value this node still has to flush.
-        if (_buffer?.Renumber(key, NextVersion()) != true)
+        if (!_buffer.Renumber(key, NextVersion()))
         {
             link.AddDrop(key, version);
             return;
@@ -205,7 +178,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     private void Wake(BackupLink link) => _wakes[link.Peer].Set();
 
-    private BackupLink LinkFor(RawJson key) => _links[BackupOf(key)];
+    private BackupLink LinkFor(RawJson key) => _links[_ranking.BackupOf(key)];
 
     private BackupOk? Accept(BackupLink link, RpcReply reply)
     {
@@ -257,7 +230,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         {
             if (!link.Recovered)
             {
-                await RecoverAsync(link, cancellationToken);
+                await _recovery.RecoverAsync(link, cancellationToken);
             }
 
             if (link.Recovered)
@@ -280,73 +253,6 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         }
     }
 
-    private async Task RecoverAsync(BackupLink link, CancellationToken cancellationToken)
-    {
-        // The backup first lets its own flushes of this node's entries end: up to a database timeout.
-        var timeout = _timing.DatabaseTimeout + _timing.PeerTimeout;
-        var reply = await _rpc.CallAsync(link.Peer, new RecoverRequest { Incarnation = Incarnation }, timeout, cancellationToken);
-        if (reply.IsError)
-        {
-            var error = reply.BindError();
-            if (error.Code == (int)ErrorCode.TemporarilyUnavailable && error.Text == NodeErrorException.NotInitializedText)
-            {
-                // A peer that has not been initialized has just started: it holds nothing of this node's.
-                link.RecoveredFrom(0);
-                _log.Debug($"{link.Peer} is not initialized yet: nothing to recover from it");
-                _buffer?.WakeFlusher();
-                return;
-            }
-
-            _log.Warn($"{link.Peer} refused recovery: {error.Text}");
-            return;
-        }
-
-        var ok = reply.Bind(ProtocolJsonContext.Default.RecoverOk);
-        if (ok.Incarnation != Incarnation)
-        {
-            return;
-        }
-
-        var buffer = _buffer ?? throw new InvalidOperationException("no buffer attached");
-        // Checked before anything is applied: a bad reply changes nothing and is asked for again.
-        var entries = (ok.Entries ?? []).Select(entry => entry ?? throw NodeErrorException.Malformed("recover_ok: null entry")).ToList();
-        var flushedHere = (ok.Flushed ?? []).Select(flushed => flushed ?? throw NodeErrorException.Malformed("recover_ok: null flushed entry")).ToList();
-        foreach (var (key, version) in entries.Select(e => (e.Key, e.Version)).Concat(flushedHere.Select(f => (f.Key, f.Version))))
-        {
-            if (key.IsAbsent || version is <= 0 or > MaxVersion || !IsBackedUpBy(key, link.Peer))
-            {
-                throw NodeErrorException.Malformed($"recover_ok: {key} (version {version}) is not a key this node owns and {link.Peer} backs up");
-            }
-        }
-
-        foreach (var entry in entries)
-        {
-            // Versions from here on must be above every version taken back.
-            InterlockedMax(ref _version, entry.Version);
-            if (_time.GetTimestamp() < _flushFenceUntil)
-            {
-                _recoveredKeys[entry.Key] = 0;
-            }
-
-            // A queued drop of this version (an abandoned write the backup kept) must not erase the copy
-            // of what is now this node's dirty entry.
-            link.CancelDrop(entry.Key, entry.Version);
-            buffer.Adopt(entry);
-            _stats.RecoveredEntry();
-        }
-
-        foreach (var flushed in flushedHere)
-        {
-            buffer.Forget(flushed);
-            // Heard: the backup may turn its record of that flush into an ordinary drop.
-            link.AddDrop(flushed.Key, flushed.Version);
-        }
-
-        link.RecoveredFrom(ok.BackupIncarnation);
-        _log.Info($"recovered from {link.Peer}: {ok.Entries?.Length ?? 0} dirty entries back, {ok.Flushed?.Length ?? 0} it had flushed");
-        buffer.WakeFlusher();
-    }
-
     private async Task HeartbeatAsync(BackupLink link, CancellationToken cancellationToken)
     {
         var requestedAt = _time.GetTimestamp();
@@ -355,7 +261,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var recopies = link.TakeRecopies();
         var wanted = recopies.ToHashSet();
         var entries = resync || wanted.Count > 0
-            ? (_buffer?.DirtyEntries(key => BackupOf(key) == link.Peer && (resync || wanted.Contains(key))) ?? [])
+            ? _buffer.DirtyEntries(key => _ranking.BackupOf(key) == link.Peer && (resync || wanted.Contains(key)))
                 .Select(entry => (BackupEntry?)new BackupEntry(entry.Key, entry.Value, entry.Version))
                 .ToArray()
             : null;
@@ -372,15 +278,13 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         }
         catch
         {
-            link.ReturnDrops(drops);
-            link.ReturnRecopies(recopies);
+            PutBackUnsent();
             throw;
         }
 
         if (reply.IsError)
         {
-            link.ReturnDrops(drops);
-            link.ReturnRecopies(recopies);
+            PutBackUnsent();
             var error = reply.BindError();
             if (error.Code == (int)ErrorCode.RecoverFirst)
             {
@@ -404,15 +308,13 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         catch
         {
             // A malformed reply: nothing it carried is known to have arrived.
-            link.ReturnDrops(drops);
-            link.ReturnRecopies(recopies);
+            PutBackUnsent();
             throw;
         }
 
         if (ok is null)
         {
-            link.ReturnDrops(drops);
-            link.ReturnRecopies(recopies);
+            PutBackUnsent();
             return;
         }
 
@@ -430,28 +332,15 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         if (ok.Custody)
         {
             link.Granted(requestedAt, _heldForTicks);
-            _buffer?.WakeFlusher();
+            _buffer.WakeFlusher();
         }
-    }
 
-    private bool IsBackedUpBy(RawJson key, string peer)
-    {
-        var ranking = _ownership.Rank(key);
-        return ranking[0] == _self && ranking[1] == peer;
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
+        // What this heartbeat took from the link goes back whenever it is not known to have arrived:
+        // the next heartbeat carries it again.
+        void PutBackUnsent()
         {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
+            link.ReturnDrops(drops);
+            link.ReturnRecopies(recopies);
         }
     }
 }

@@ -1,12 +1,11 @@
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Replication;
-using CacheNode.Strategies;
 using CacheNode.UnitTests.TestDoubles;
+using CacheNode.WriteBehind;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
-namespace CacheNode.UnitTests.Replication;
+namespace CacheNode.UnitTests.WriteBehind;
 
 /// <summary>The backup's side: which copies it keeps, when it may flush an owner's entries itself, and what recovery hands back.</summary>
 public sealed class OwnerShelfTests
@@ -204,9 +203,7 @@ public sealed class OwnerShelfTests
     private OwnerShelf NewShelf() => new("n2", BackupRun, new ShelfContext(
         _database,
         WriteBehindOptions.Default,
-        _time,
-        _stats,
-        Log.Silent,
+        new WriteBehindServices(_time, _stats, Log.Silent),
         GrantedForTicks: GrantedFor.Ticks,
         FenceTicks: Fence.Ticks,
         DroppedTtlTicks: TimeSpan.FromSeconds(30).Ticks));

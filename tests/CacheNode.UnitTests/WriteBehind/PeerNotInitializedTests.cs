@@ -1,0 +1,126 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using CacheNode.Configuration;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Hosting;
+using CacheNode.Protocol;
+using CacheNode.Strategies;
+
+namespace CacheNode.UnitTests.WriteBehind;
+
+/// <summary>
+/// A node that has not been initialized answers a peer's <c>recover</c> with a code of its own, and an owner
+/// recognises it by that code alone: such a peer has just started and holds nothing for anyone. Clients
+/// still get error 11, with its usual text, before <c>init</c>.
+/// </summary>
+public sealed class PeerNotInitializedTests
+{
+    private static readonly NodeOptions WriteBehindOverLinKv = new() { Strategy = StrategyKind.WriteBehind, Database = DatabaseKind.LinKv };
+
+    [Fact]
+    public async Task Recover_before_init_gets_the_peer_code_while_a_client_read_gets_error_11()
+    {
+        await using var node = InProcessNode.Start(WriteBehindOverLinKv);
+
+        await node.SendAsync("n2", """{"type":"recover","msg_id":1,"inc":1}""");
+        var recover = (await node.NextToAsync("n2"))["body"]!;
+        await node.SendAsync("c1", """{"type":"read","msg_id":2,"key":1}""");
+        var read = (await node.NextToAsync("c1"))["body"]!;
+
+        recover["type"]!.GetValue<string>().Should().Be("error");
+        recover["code"]!.GetValue<int>().Should().Be((int)ErrorCode.PeerNotInitialized).And.Be(1101);
+        read["code"]!.GetValue<int>().Should().Be(11);
+        read["text"]!.GetValue<string>().Should().Be("node is not initialized yet: send init first");
+    }
+
+    [Fact]
+    public async Task Owner_counts_itself_recovered_from_a_backup_that_answers_with_the_peer_code()
+    {
+        await using var node = InProcessNode.Start(WriteBehindOverLinKv);
+        await node.SendAsync("c1", """{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2"]}""");
+        (await node.NextToAsync("c1"))["body"]!["type"]!.GetValue<string>().Should().Be("init_ok");
+
+        var recover = (await node.NextToAsync("n2"))["body"]!;
+        recover["type"]!.GetValue<string>().Should().Be("recover");
+        await node.SendAsync("n2", $$"""{"type":"error","code":1101,"text":"not initialized","in_reply_to":{{recover["msg_id"]}}}""");
+
+        // Nothing to take back from a peer that has just started: the owner goes on to renew custody
+        // rather than ask to recover again.
+        (await node.NextToAsync("n2"))["body"]!["type"]!.GetValue<string>().Should().Be("backup");
+    }
+
+    /// <summary>A node on in-memory pipes, as node n1; what it sends is sorted by destination.</summary>
+    private sealed class InProcessNode : IAsyncDisposable
+    {
+        // Only a guard against a hang: every awaited message comes without any timer running out.
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+        private readonly Pipe _input = new();
+        private readonly Pipe _output = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Channel<JsonNode> _sent = Channel.CreateUnbounded<JsonNode>();
+        private readonly Dictionary<string, Queue<JsonNode>> _unclaimed = [];
+        private Task<int>? _run;
+        private Task? _reading;
+
+        public static InProcessNode Start(NodeOptions options)
+        {
+            var node = new InProcessNode();
+            var cacheNode = new Node(options, node._input.Reader.AsStream(), node._output.Writer.AsStream(), Log.Silent, TimeProvider.System);
+            node._run = cacheNode.RunAsync(node._stop.Token);
+            node._reading = node.ReadOutputAsync();
+            return node;
+        }
+
+        public async Task SendAsync(string src, string body) =>
+            await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes($$"""{"src":"{{src}}","dest":"n1","body":{{body}}}""" + "\n"));
+
+        /// <summary>The next message the node sends to <paramref name="dest"/>.</summary>
+        public async Task<JsonNode> NextToAsync(string dest)
+        {
+            if (_unclaimed.TryGetValue(dest, out var waiting) && waiting.TryDequeue(out var early))
+            {
+                return early;
+            }
+
+            while (true)
+            {
+                var message = await _sent.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+                var to = message["dest"]!.GetValue<string>();
+                if (to == dest)
+                {
+                    return message;
+                }
+
+                if (!_unclaimed.TryGetValue(to, out var queue))
+                {
+                    _unclaimed[to] = queue = new Queue<JsonNode>();
+                }
+
+                queue.Enqueue(message);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _input.Writer.CompleteAsync();
+            await _run!.WaitAsync(Patience);
+            await _output.Writer.CompleteAsync();
+            await _reading!.WaitAsync(Patience);
+            _stop.Dispose();
+        }
+
+        private async Task ReadOutputAsync()
+        {
+            using var lines = new StreamReader(_output.Reader.AsStream());
+            while (await lines.ReadLineAsync() is { } line)
+            {
+                await _sent.Writer.WriteAsync(JsonNode.Parse(line)!);
+            }
+        }
+    }
+}
