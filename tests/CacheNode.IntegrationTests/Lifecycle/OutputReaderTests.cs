@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using CacheNode.IntegrationTests.Harness;
 
@@ -20,7 +21,7 @@ public sealed class OutputReaderTests
         node.StandardOutput.Close();
 
         // Requests keep coming; every reply hits a closed pipe.
-        var feeding = FeedAsync(node, echoes: 100_000);
+        var feeding = FeedAsync(node, echoes: 100_000, new StrongBox<int>());
 
         (await ExitCodeAsync(node)).Should().Be(3, Text(stderr));
         Text(stderr).Should().Contain("stdout is closed");
@@ -34,8 +35,13 @@ public sealed class OutputReaderTests
         using var node = NodeProcess.StartUnread(new Dictionary<string, string> { ["CACHENODE_DRAIN_TIMEOUT_MS"] = "500" }, stderr);
         // Enough replies to fill the pipe and the node's own output buffer: from then on it is blocked
         // writing, and stops reading input too.
-        var feeding = FeedAsync(node, echoes: 200_000);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var written = new StrongBox<int>();
+        var feeding = FeedAsync(node, echoes: 200_000, written);
+        // SIGTERM once the node is surely running (its handler is registered before it reads a line)
+        // and owes far more replies than the pipe holds (2,000 × 250 bytes against 64 KB): not after
+        // a fixed second, which a loaded machine can spend starting the process.
+        await Eventually.TrueAsync(() => Volatile.Read(ref written.Value) >= 2000 || feeding.IsCompleted, "the node reads its input");
+        feeding.IsCompleted.Should().BeFalse("the node must still be running: " + Text(stderr));
 
         using (var kill = Process.Start("kill", ["-TERM", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -64,7 +70,7 @@ public sealed class OutputReaderTests
     }
 
     // Writes init and then echo requests until done or the node stops reading; never throws.
-    private static Task FeedAsync(Process node, int echoes) => Task.Run(async () =>
+    private static Task FeedAsync(Process node, int echoes, StrongBox<int> written) => Task.Run(async () =>
     {
         try
         {
@@ -74,6 +80,7 @@ public sealed class OutputReaderTests
             for (var i = 2; i < echoes; i++)
             {
                 await input.WriteLineAsync($$$"""{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":{{{i}}},"echo":"{{{padding}}}"}}""");
+                Interlocked.Increment(ref written.Value);
             }
 
             input.Close();
