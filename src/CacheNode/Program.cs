@@ -40,7 +40,7 @@ using var stop = new CancellationTokenSource();
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
-await using var input = new BlockingReadStream(Console.OpenStandardInput());
+await using var input = Console.OpenStandardInput();
 // A FileStream on fd 1 rather than the console stream: the console stream ignores EPIPE, so a node
 // whose reader had gone would go on answering nobody.
 await using var output = OperatingSystem.IsWindows()

@@ -1,4 +1,4 @@
-using CacheNode.Hosting;
+using CacheNode.Runtime;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 

@@ -1,5 +1,5 @@
 using CacheNode.Database;
-using CacheNode.Hosting;
+using CacheNode.Runtime;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 

@@ -1,5 +1,5 @@
 using CacheNode.Cluster;
-using CacheNode.Hosting;
+using CacheNode.Runtime;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 using CacheNode.WriteBehind;

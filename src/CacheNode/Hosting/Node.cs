@@ -5,6 +5,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Handlers;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Runtime;
 
 namespace CacheNode.Hosting;
 

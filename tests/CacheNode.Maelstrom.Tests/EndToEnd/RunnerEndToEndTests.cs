@@ -23,7 +23,10 @@ public sealed class RunnerEndToEndTests : IDisposable
 
         result.Failures.Should().BeEmpty();
         result.Verdict.Valid.Should().BeTrue(string.Join('\n', result.Verdict.Details));
-        result.History.Should().HaveCountGreaterThan(100);
+        // The run must have done real work, but how much is not the subject: the first run in this
+        // process pays the runner's and the node's cold start (JIT) out of its 3 s, and on a loaded
+        // machine that cost a second of client timeouts (about 70 of 240 operations, 1 run in 3).
+        result.History.Count(r => r.Status == OpStatus.Ok).Should().BeGreaterThan(30);
         result.NodeStats["n0"]!["strategy"]!.GetValue<string>().Should().Be(strategy);
     }
 

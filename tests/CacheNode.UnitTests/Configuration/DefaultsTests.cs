@@ -1,3 +1,4 @@
+using CacheNode.UnitTests.TestDoubles;
 using CacheNode.Configuration;
 
 namespace CacheNode.UnitTests.Configuration;
@@ -39,7 +40,7 @@ public sealed class DefaultsTests
     // are not all spelled out).
     private static Dictionary<string, (string? Flag, string Default)> ReadmeSettings()
     {
-        var readme = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllLines(Repository.PathOf("README.md"));
         var section = readme.SkipWhile(line => line != "## Configuration").Skip(1).TakeWhile(line => !line.StartsWith("## ", StringComparison.Ordinal));
         var settings = new Dictionary<string, (string?, string)>(StringComparer.Ordinal);
         foreach (var row in section.Where(line => line.StartsWith("| `CACHENODE_", StringComparison.Ordinal)))
@@ -56,18 +57,5 @@ public sealed class DefaultsTests
         }
 
         return settings;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CacheNode.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("CacheNode.sln not found above the test's directory");
     }
 }

@@ -5,7 +5,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Strategies;
 using CacheNode.WriteBehind;
 
-namespace CacheNode.Hosting;
+namespace CacheNode.Runtime;
 
 /// <summary>What the node becomes at <c>init</c>: its identity, its database, its cache and its strategy.</summary>
 internal sealed class NodeRuntime : IAsyncDisposable

@@ -6,7 +6,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Strategies;
 using CacheNode.WriteBehind;
 
-namespace CacheNode.Hosting;
+namespace CacheNode.Runtime;
 
 /// <summary>Builds the runtime from the options and the cluster that <c>init</c> describes.</summary>
 internal static class NodeRuntimeFactory

@@ -2,7 +2,7 @@ using CacheNode.Configuration;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 
-namespace CacheNode.Hosting;
+namespace CacheNode.Runtime;
 
 /// <summary>The services every handler may use, and the runtime once <c>init</c> has created it.</summary>
 internal sealed class NodeContext
