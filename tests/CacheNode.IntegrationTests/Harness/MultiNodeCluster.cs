@@ -144,6 +144,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Node-to-node messages of <paramref name="type"/> delivered so far.</summary>
     public int PeerMessages(string type) => _peerMessages.GetValueOrDefault(type);
 
+    /// <summary>Writes released to peers so far, whether in a <c>release</c> message or riding on a <c>revoke</c>.</summary>
+    public int ReleasedWrites => _peerMessages.GetValueOrDefault(ReleasedWritesKey);
+
     /// <summary>Messages of <paramref name="type"/> delivered from one node to another so far.</summary>
     public int PeerMessages(string type, string from, string to) => _peerMessages.GetValueOrDefault(LinkKey(type, from, to));
 
@@ -238,6 +241,12 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
                 var type = body["type"]!.GetValue<string>();
                 _peerMessages.AddOrUpdate(type, 1, (_, n) => n + 1);
                 _peerMessages.AddOrUpdate(LinkKey(type, from, dest), 1, (_, n) => n + 1);
+                if (body["release"] is JsonArray released)
+                {
+                    // Releases go alone or ride on the next revoke to the same peer.
+                    _peerMessages.AddOrUpdate(ReleasedWritesKey, released.Count, (_, n) => n + released.Count);
+                }
+
                 peer.Deliver(line);
             }
 
@@ -249,6 +258,8 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
             waiter.TrySetResult(body);
         }
     }
+
+    private const string ReleasedWritesKey = "released writes";
 
     private static string LinkKey(string type, string from, string to) => $"{type} {from}->{to}";
 
