@@ -142,7 +142,7 @@ public sealed class InvalidationTests
         await cluster.ReadAsync("n3", 1);
         cluster.Service.Seed("1", "20");
 
-        (await cluster.RequestAsync("n1", """{"type":"invalidate","key":1}"""))["type"]!.GetValue<string>().Should().Be("invalidate_ok");
+        (await cluster.RequestAsync("n1", """{"type":"invalidate","key":1}""")).ShouldHave("type", "invalidate_ok");
 
         (await cluster.ReadAsync("n2", 1)).Should().Be(20);
         (await cluster.ReadAsync("n3", 1)).Should().Be(20);

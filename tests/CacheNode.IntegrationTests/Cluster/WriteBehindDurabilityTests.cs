@@ -70,7 +70,7 @@ public sealed class WriteBehindDurabilityTests
         await cluster.WriteAsync(owner, 4, 40);
 
         cluster.Isolate(owner);
-        (await cluster.RequestAsync(owner, """{"type":"write","key":4,"value":41}"""))["code"]!.GetValue<int>().Should().Be(0);
+        (await cluster.RequestAsync(owner, """{"type":"write","key":4,"value":41}""")).ShouldHave("code", 0);
         var heartbeats = cluster.PeerMessages("backup_ok", backup, owner);
         cluster.Heal();
         // The owner tells the backup about the failed write with its next heartbeat: two answered
@@ -217,7 +217,7 @@ public sealed class WriteBehindDurabilityTests
         // owner's flush is done, or just before that timeout at the latest.
         await Task.WhenAny(flush, Task.Delay(sentAt + TimeSpan.FromMilliseconds(options.DbTimeoutMs - 300) - DateTime.UtcNow));
         release.TrySetResult();
-        (await flush)["type"]!.GetValue<string>().Should().Be("flush_ok");
+        (await flush).ShouldHave("type", "flush_ok");
         await heldLanded.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         cluster.Service.ValueOf("4").Should().Be("41", "the owner waited out the dead backup run's flush before its own");
@@ -237,7 +237,7 @@ public sealed class WriteBehindDurabilityTests
     }
 
     private static async Task FlushAsync(MultiNodeCluster cluster, string node) =>
-        (await cluster.RequestAsync(node, """{"type":"flush"}""", TimeSpan.FromSeconds(10)))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        (await cluster.RequestAsync(node, """{"type":"flush"}""", TimeSpan.FromSeconds(10))).ShouldHave("type", "flush_ok");
 
     private static string Key(int key) => key.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -59,7 +59,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
         foreach (var id in cluster.Ids)
         {
             var ok = await cluster.RequestAsync(id, $$"""{"type":"init","node_id":"{{id}}","node_ids":[{{ids}}]}""");
-            ok["type"]!.GetValue<string>().Should().Be("init_ok");
+            ok.ShouldHave("type", "init_ok");
         }
 
         foreach (var id in cluster.Ids)
@@ -114,7 +114,7 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
         var ids = string.Join(',', Ids.Select(id => $"\"{id}\""));
         var ok = await RequestAsync(node, $$"""{"type":"init","node_id":"{{node}}","node_ids":[{{ids}}]}""");
-        ok["type"]!.GetValue<string>().Should().Be("init_ok");
+        ok.ShouldHave("type", "init_ok");
         if (waitForRecovery)
         {
             await WaitUntilRecoveredAsync(node);

@@ -18,13 +18,13 @@ public sealed class LinKvDatabaseTests
     {
         await using var cluster = await MultiNodeCluster.StartAsync(LinKv, count: 1, expectCleanExit: true);
 
-        (await cluster.RequestAsync(Node, """{"type":"read","key":1}"""))["code"]!.GetValue<int>().Should().Be(20);
-        (await cluster.RequestAsync(Node, """{"type":"write","key":1,"value":{"v":[1]}}"""))["type"]!.GetValue<string>().Should().Be("write_ok");
+        (await cluster.RequestAsync(Node, """{"type":"read","key":1}""")).ShouldHave("code", 20);
+        (await cluster.RequestAsync(Node, """{"type":"write","key":1,"value":{"v":[1]}}""")).ShouldHave("type", "write_ok");
         cluster.Service.ValueOf("1").Should().Be("""{"v":[1]}""");
-        (await cluster.RequestAsync(Node, """{"type":"cas","key":1,"from":0,"to":2}"""))["code"]!.GetValue<int>().Should().Be(22);
-        (await cluster.RequestAsync(Node, """{"type":"cas","key":1,"from":{"v":[1]},"to":2}"""))["type"]!.GetValue<string>().Should().Be("cas_ok");
-        (await cluster.RequestAsync(Node, """{"type":"cas","key":5,"from":0,"to":2}"""))["code"]!.GetValue<int>().Should().Be(20);
-        (await cluster.RequestAsync(Node, """{"type":"read","key":1}"""))["value"]!.GetValue<int>().Should().Be(2);
+        (await cluster.RequestAsync(Node, """{"type":"cas","key":1,"from":0,"to":2}""")).ShouldHave("code", 22);
+        (await cluster.RequestAsync(Node, """{"type":"cas","key":1,"from":{"v":[1]},"to":2}""")).ShouldHave("type", "cas_ok");
+        (await cluster.RequestAsync(Node, """{"type":"cas","key":5,"from":0,"to":2}""")).ShouldHave("code", 20);
+        (await cluster.RequestAsync(Node, """{"type":"read","key":1}""")).ShouldHave("value", 2);
         cluster.Service.Received("read").Should().Be(1, "the read after the cas was a cache hit");
     }
 
@@ -106,7 +106,7 @@ public sealed class LinKvDatabaseTests
 
         await writer;
         await Task.WhenAll(readers);
-        (await cluster.RequestAsync(Node, """{"type":"flush"}"""))["type"]!.GetValue<string>().Should().Be("flush_ok");
+        (await cluster.RequestAsync(Node, """{"type":"flush"}""")).ShouldHave("type", "flush_ok");
         cluster.Service.ValueOf("\"r\"").Should().Be("200");
     }
 }
