@@ -21,9 +21,9 @@ internal sealed class SingleFlightReader
     private readonly CancellationToken _lifetime;
     private readonly TimeProvider _time;
 
-    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider? time = null)
+    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider time)
     {
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _cache = cache;
         _database = database;
         _log = log;

@@ -22,11 +22,11 @@ internal sealed class BackupLink
     private bool _resyncNeeded;
 
     /// <param name="restartFenceTicks">How long after noticing that the peer restarted this owner flushes none of the keys it backs up.</param>
-    public BackupLink(string peer, long restartFenceTicks = 0, TimeProvider? time = null)
+    public BackupLink(string peer, long restartFenceTicks, TimeProvider time)
     {
         Peer = peer;
         _restartFenceTicks = restartFenceTicks;
-        _time = time ?? TimeProvider.System;
+        _time = time;
     }
 
     public string Peer { get; }

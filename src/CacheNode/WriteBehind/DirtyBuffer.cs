@@ -25,11 +25,11 @@ internal sealed class DirtyBuffer
     private TaskCompletionSource _progress = NewSignal();
     private bool _closed;
 
-    public DirtyBuffer(int capacity, TimeProvider? time = null)
+    public DirtyBuffer(int capacity, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
-        _parkedRecheckTicks = (time ?? TimeProvider.System).TimestampFrequency / 20;
+        _parkedRecheckTicks = time.TimestampFrequency / 20;
     }
 
     public int Count

@@ -17,7 +17,7 @@ public sealed class SingleFlightReaderTests
     public SingleFlightReaderTests()
     {
         _cache = new CacheStore(CacheOptions.Default, TimeProvider.System, _stats);
-        _reader = new SingleFlightReader(_cache, _database, Log.Silent, CancellationToken.None);
+        _reader = new SingleFlightReader(_cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class SingleFlightReaderTests
     public async Task Reads_during_a_write_wait_for_it_and_take_its_value_without_reading_the_database()
     {
         var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = TimeSpan.FromSeconds(30) }, TimeProvider.System, _stats);
-        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
         var ticket = cache.BeginWrite(Int(1));
 
         var reads = Enumerable.Range(0, 50).Select(_ => reader.ReadAsync(Int(1)).AsTask()).ToList();
@@ -57,7 +57,7 @@ public sealed class SingleFlightReaderTests
     {
         await _database.Store.WriteAsync(Int(1), Int(42));
         var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, _stats);
-        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
         cache.BeginWrite(Int(1));
 
         (await reader.ReadAsync(Int(1))).Should().Be(ReadResult.Of(Int(42)));

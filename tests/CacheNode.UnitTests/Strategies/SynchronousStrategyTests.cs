@@ -67,7 +67,7 @@ public sealed class SynchronousStrategyTests
         _cache.TryPeek(Int(1), out _).Should().BeFalse("the write may have happened, so the old value is suspect");
     }
 
-    private SingleFlightReader Reader() => new(_cache, _database, Log.Silent, CancellationToken.None);
+    private SingleFlightReader Reader() => new(_cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
 
     private ICacheStrategy Create(string kind) => kind == "write-through"
         ? new WriteThroughStrategy(Reader(), _database)

@@ -13,7 +13,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Key_waiting_out_a_retry_backoff_does_not_hold_back_keys_behind_it()
     {
-        var buffer = new DirtyBuffer(capacity: 10);
+        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 1, now: 0);
         var first = buffer.TakeDue(max: 10, now: Delay, Delay, urgent: false, Always, out _).Single();
         buffer.Complete(first, succeeded: false, retryAt: 1_000_000);
@@ -29,7 +29,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Keys_become_due_in_the_order_they_became_dirty_and_urgent_skips_the_delay()
     {
-        var buffer = new DirtyBuffer(capacity: 10);
+        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 1, now: 0);
         Stage(buffer, 2, 20, version: 2, now: 50);
 
@@ -41,7 +41,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Write_during_a_flush_keeps_the_key_dirty_with_the_newer_value()
     {
-        var buffer = new DirtyBuffer(capacity: 10);
+        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 1, now: 0);
         var taken = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
         Stage(buffer, 1, 11, version: 2, now: Delay).Should().Be(StageResult.Coalesced);
@@ -58,7 +58,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Key_that_may_not_be_flushed_yet_waits_without_holding_back_the_others_and_goes_once_allowed()
     {
-        var buffer = new DirtyBuffer(capacity: 10);
+        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 1, now: 0);
         Stage(buffer, 2, 20, version: 2, now: 0);
         var allowed = new HashSet<RawJson> { Int(2) };
@@ -74,7 +74,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Adopted_entry_never_replaces_a_newer_version_and_joins_the_queue_when_new()
     {
-        var buffer = new DirtyBuffer(capacity: 1);
+        var buffer = new DirtyBuffer(capacity: 1, TimeProvider.System);
         Stage(buffer, 1, 10, version: 5, now: 0);
 
         buffer.Adopt(Int(1), Int(9), version: 4, now: 0, Ticket(1)).Should().BeFalse();
@@ -88,7 +88,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Forget_drops_an_entry_no_newer_than_the_version_flushed_elsewhere_and_its_flush_in_flight_no_longer_counts()
     {
-        var buffer = new DirtyBuffer(capacity: 10);
+        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 5, now: 0);
         var inFlight = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
 
@@ -102,7 +102,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Outcome_of_a_forgotten_entrys_flush_says_nothing_about_a_later_entry_of_the_same_key()
     {
-        var buffer = new DirtyBuffer(capacity: 10);
+        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 5, now: 0);
         var old = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
         buffer.Forget(Int(1), throughVersion: 5);

@@ -243,7 +243,7 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     private WriteBehindStrategy Create(WriteBehindOptions options, CacheOptions? cacheOptions = null)
     {
         var cache = new CacheStore(cacheOptions ?? CacheOptions.Default, TimeProvider.System, _stats);
-        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
         var singleNode = new WriteBehindSetup(
             options,
             new ClusterMembership("n1", ["n1"]),
