@@ -19,10 +19,9 @@ internal sealed class ClusterCoherence : IAsyncDisposable
         CacheStore cache,
         RpcClient rpc,
         MessageWriter writer,
-        TimeProvider time,
-        NodeStats stats,
-        Log log)
+        NodeServices services)
     {
+        var (time, stats, log) = services;
         var held = new HeldLeases(membership.Peers, timing, cache, time);
         Grants = new GrantedLeases(membership.Peers, timing, time);
         Revocations = new ReceivedRevocations(cache, time, stats, timing.RevocationTtl);

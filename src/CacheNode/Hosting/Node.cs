@@ -32,7 +32,7 @@ internal sealed class Node
     public Node(NodeOptions options, Stream input, Stream output, Log log, TimeProvider time)
     {
         Writer = new MessageWriter(output);
-        _context = new NodeContext(options, new NodeStats(), log, time, Writer, _lifetime.Token);
+        _context = new NodeContext(options, new NodeServices(time, new NodeStats(), log), Writer, _lifetime.Token);
         _lines = new LineReader(input, options.MaxMessageBytes);
         _handlers = new HandlerRegistry()
             .Add(new InitHandler(_context))

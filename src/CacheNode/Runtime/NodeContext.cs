@@ -9,24 +9,25 @@ internal sealed class NodeContext
 {
     private NodeRuntime? _runtime;
 
-    public NodeContext(NodeOptions options, NodeStats stats, Log log, TimeProvider time, MessageWriter writer, CancellationToken lifetime)
+    public NodeContext(NodeOptions options, NodeServices services, MessageWriter writer, CancellationToken lifetime)
     {
         Options = options;
-        Stats = stats;
-        Log = log;
-        Time = time;
+        Services = services;
         Writer = writer;
         Lifetime = lifetime;
-        Rpc = new RpcClient(writer, () => _runtime?.NodeId ?? string.Empty, time);
+        Rpc = new RpcClient(writer, () => _runtime?.NodeId ?? string.Empty, services.Time);
     }
 
     public NodeOptions Options { get; }
 
-    public NodeStats Stats { get; }
+    /// <summary>The node's clock, counters and log, for the parts the runtime builds.</summary>
+    public NodeServices Services { get; }
 
-    public Log Log { get; }
+    public NodeStats Stats => Services.Stats;
 
-    public TimeProvider Time { get; }
+    public Log Log => Services.Log;
+
+    public TimeProvider Time => Services.Time;
 
     public MessageWriter Writer { get; }
 

@@ -40,11 +40,11 @@ internal static class NodeRuntimeFactory
             PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
             DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
         var coherence = coherent
-            ? new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Time, context.Stats, context.Log)
+            ? new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Services)
             : null;
 
         var writeBehind = options.Strategy == StrategyKind.WriteBehind
-            ? WriteBehindModule.Create(WriteBehindSetupFor(options, membership, timing, database), reader, database, context.Rpc, new WriteBehindServices(context.Time, context.Stats, context.Log))
+            ? WriteBehindModule.Create(WriteBehindSetupFor(options, membership, timing, database), reader, database, context.Rpc, context.Services)
             : null;
         if (clustered && options.Strategy == StrategyKind.WriteBehind && options.UnsafeNoBackup)
         {

@@ -30,7 +30,7 @@ internal sealed class OwnerRecovery
     /// <param name="incarnation">This run of the node: a reply meant for another run is ignored.</param>
     /// <param name="buffer">Where the entries taken back go, and whence the ones the backup flushed leave.</param>
     /// <param name="versions">Raised above every version taken back, so later writes are newer.</param>
-    public OwnerRecovery(long incarnation, RpcClient rpc, LeaseTiming timing, ReplicatedBuffer buffer, WriteVersions versions, BackupRanking ranking, WriteBehindServices services)
+    public OwnerRecovery(long incarnation, RpcClient rpc, LeaseTiming timing, ReplicatedBuffer buffer, WriteVersions versions, BackupRanking ranking, NodeServices services)
     {
         _incarnation = incarnation;
         _rpc = rpc;

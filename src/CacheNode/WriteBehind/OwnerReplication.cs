@@ -34,7 +34,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private readonly BackgroundLoop _loop;
 
     /// <param name="buffer">This node's dirty entries: what is copied to backups, and where recovery puts back what they held.</param>
-    public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, ReplicatedBuffer buffer, LeaseTiming timing, WriteBehindServices services)
+    public OwnerReplication(ClusterMembership membership, long incarnation, RpcClient rpc, BackupShelves shelves, ReplicatedBuffer buffer, LeaseTiming timing, NodeServices services)
     {
         var time = services.Time;
         _ranking = new BackupRanking(membership);

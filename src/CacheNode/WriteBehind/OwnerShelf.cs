@@ -357,7 +357,7 @@ internal readonly record struct BackupVerdict(bool Accepted, bool Custody, bool 
 internal sealed record ShelfContext(
     IKeyValueDatabase Database,
     WriteBehindOptions FlushOptions,
-    WriteBehindServices Services,
+    NodeServices Services,
     long GrantedForTicks,
     long FenceTicks,
     long DroppedTtlTicks)

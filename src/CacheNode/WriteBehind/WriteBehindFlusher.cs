@@ -44,7 +44,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         AsyncSignal wake,
         IKeyValueDatabase database,
         WriteBehindOptions options,
-        WriteBehindServices services,
+        NodeServices services,
         Action<DirtySnapshot, WriteTicket?> onFlushed,
         Func<RawJson, bool>? mayFlush = null)
     {

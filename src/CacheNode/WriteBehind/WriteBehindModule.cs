@@ -1,5 +1,6 @@
 using CacheNode.Cache;
 using CacheNode.Database;
+using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Strategies;
 using CacheNode.Threading;
@@ -22,7 +23,7 @@ internal sealed record WriteBehindModule(ICacheStrategy Strategy, WriteBehindStr
     /// recovery, and wakes the flusher when custody comes back); then the flusher, which asks replication
     /// whether it may flush; then the strategy; and in a cluster, owner forwarding around it.
     /// </summary>
-    public static WriteBehindModule Create(WriteBehindSetup setup, SingleFlightReader reader, IKeyValueDatabase database, RpcClient rpc, WriteBehindServices services)
+    public static WriteBehindModule Create(WriteBehindSetup setup, SingleFlightReader reader, IKeyValueDatabase database, RpcClient rpc, NodeServices services)
     {
         var options = setup.Options;
         var buffer = new DirtyBuffer(options.QueueCapacity, services.Time);
@@ -45,7 +46,7 @@ internal sealed record WriteBehindModule(ICacheStrategy Strategy, WriteBehindStr
         return new WriteBehindModule(forwarding, local, replication);
     }
 
-    private static ClusterReplication CreateReplication(WriteBehindSetup setup, ReplicatedBuffer buffer, IKeyValueDatabase database, RpcClient rpc, WriteBehindServices services)
+    private static ClusterReplication CreateReplication(WriteBehindSetup setup, ReplicatedBuffer buffer, IKeyValueDatabase database, RpcClient rpc, NodeServices services)
     {
         var time = services.Time;
         var timing = setup.Timing;

@@ -31,7 +31,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         WriteBehindFlusher flusher,
         IDirtyReplication replication,
         WriteBehindOptions options,
-        WriteBehindServices services)
+        NodeServices services)
     {
         _reader = reader;
         _database = database;

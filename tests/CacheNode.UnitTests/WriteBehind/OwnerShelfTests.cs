@@ -203,7 +203,7 @@ public sealed class OwnerShelfTests
     private OwnerShelf NewShelf() => new("n2", BackupRun, new ShelfContext(
         _database,
         WriteBehindOptions.Default,
-        new WriteBehindServices(_time, _stats, Log.Silent),
+        new NodeServices(_time, _stats, Log.Silent),
         GrantedForTicks: GrantedFor.Ticks,
         FenceTicks: Fence.Ticks,
         DroppedTtlTicks: TimeSpan.FromSeconds(30).Ticks));

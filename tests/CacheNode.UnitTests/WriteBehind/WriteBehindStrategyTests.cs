@@ -251,7 +251,7 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
             BackupMode.SingleNode,
             ForwardTimeout: Long);
         var rpc = new RpcClient(_output, () => "n1", TimeProvider.System);
-        _strategy = WriteBehindModule.Create(singleNode, reader, _database, rpc, new WriteBehindServices(TimeProvider.System, _stats, Log.Silent)).Local;
+        _strategy = WriteBehindModule.Create(singleNode, reader, _database, rpc, new NodeServices(TimeProvider.System, _stats, Log.Silent)).Local;
         return _strategy;
     }
 
