@@ -6,6 +6,7 @@ using CacheNode.Handlers;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 using CacheNode.Runtime;
+using CacheNode.Threading;
 
 namespace CacheNode.Hosting;
 
@@ -84,7 +85,7 @@ internal sealed class Node
 
         // From here on new requests get error 11 (or nothing, once the output is full).
         _stopping = true;
-        var deadline = _context.Time.GetTimestamp() + (long)(options.DrainTimeoutMs / 1000.0 * _context.Time.TimestampFrequency);
+        var deadline = _context.Time.GetTimestamp() + _context.Time.TicksRoundedDown(TimeSpan.FromMilliseconds(options.DrainTimeoutMs));
         var outputLost = Writer.OutputLost.IsCompleted;
         if (outputLost)
         {
@@ -155,8 +156,11 @@ internal sealed class Node
     private bool ExpectsRepliesOnInput() =>
         _context.Runtime is { } runtime && (runtime.NodeIds.Count > 1 || runtime.Database.Name != LocalDatabase.DatabaseName);
 
-    private TimeSpan Remaining(long deadline) =>
-        TimeSpan.FromSeconds(Math.Max(0, deadline - _context.Time.GetTimestamp()) / (double)_context.Time.TimestampFrequency);
+    private TimeSpan Remaining(long deadline)
+    {
+        var left = _context.Time.GetElapsedTime(_context.Time.GetTimestamp(), deadline);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
 
     private void OnLine(ReadOnlySpan<byte> line)
     {
