@@ -22,7 +22,7 @@ public sealed class StampedeTests(ITestOutputHelper output)
     [InlineData("write-behind", 5)]
     public async Task Thousand_cold_reads_over_the_cluster_cost_at_most_one_database_read_per_node(string strategy, int nodes)
     {
-        var options = new NodeOptions { Strategy = ClusterClient.Kind(strategy), Database = DatabaseKind.LinKv, DbTimeoutMs = 1000, LeaseMs = 1000 };
+        var options = new NodeOptions { Strategy = ClusterClient.Kind(strategy), Database = DatabaseKind.LinKv, DbTimeoutMs = 1000, LeaseMs = 1000, RequestTimeoutMs = 10_000 };
         await using var cluster = await ClusterClient.StartServingAsync(options, nodes);
         cluster.Service.Seed("\"hot\"", "42");
         // Slow database replies keep every node's fill in flight while the stampede arrives.
