@@ -22,7 +22,7 @@ public sealed class StampedeTests(ITestOutputHelper output)
     [InlineData("write-behind", 5)]
     public async Task Thousand_cold_reads_over_the_cluster_cost_at_most_one_database_read_per_node(string strategy, int nodes)
     {
-        var options = new NodeOptions { Strategy = ClusterClient.Kind(strategy), Database = DatabaseKind.LinKv, DbTimeoutMs = 1000, LeaseMs = 1000, RequestTimeoutMs = 10_000 };
+        var options = new NodeOptions { Strategy = ClusterClient.Kind(strategy), Database = DatabaseKind.LinKv, DbTimeoutMs = 1000, LeaseMs = 1000, RequestTimeoutMs = 10_000, ForwardTimeoutMs = 10_000 };
         await using var cluster = await ClusterClient.StartServingAsync(options, nodes);
         cluster.Service.Seed("\"hot\"", "42");
         // Slow database replies keep every node's fill in flight while the stampede arrives.
@@ -31,7 +31,9 @@ public sealed class StampedeTests(ITestOutputHelper output)
         var replies = await Task.WhenAll(Enumerable.Range(0, 1000)
             .Select(i => cluster.RequestAsync(cluster.Ids[i % nodes], """{"type":"read","key":"hot"}""")));
 
-        replies.Should().OnlyContain(r => r["value"]!.GetValue<int>() == 42);
+        // Timeouts are not the subject: a loaded machine may take seconds to answer a thousand requests.
+        replies.Where(r => r["type"]!.GetValue<string>() != "read_ok" || r["value"]!.GetValue<int>() != 42)
+            .Select(r => r.ToJsonString()).Should().BeEmpty();
         var reads = cluster.Service.Received("read");
         output.WriteLine($"{strategy}, {nodes} nodes: 1000 concurrent cold reads -> {reads} database reads");
         reads.Should().BeLessThanOrEqualTo(strategy == "write-behind" ? 1 : nodes);
