@@ -1,5 +1,6 @@
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Threading;
 
 namespace CacheNode.WriteBehind;
 
@@ -13,19 +14,19 @@ internal sealed class BackupLink
     private readonly Lock _gate = new();
     private readonly Dictionary<RawJson, long> _drops = [];
     private readonly HashSet<RawJson> _recopies = [];
-    private readonly long _restartFenceTicks;
+    private readonly TickSpan _restartFence;
     private readonly TimeProvider _time;
-    private long _custodyUntil;
-    private long _custodyNotBefore;
+    private Timestamp _custodyUntil;
+    private Timestamp _custodyNotBefore;
     private long _peerIncarnation;
     private bool _recovered;
     private bool _resyncNeeded;
 
-    /// <param name="restartFenceTicks">How long after noticing that the peer restarted this owner flushes none of the keys it backs up.</param>
-    public BackupLink(string peer, long restartFenceTicks, TimeProvider time)
+    /// <param name="restartFence">How long after noticing that the peer restarted this owner flushes none of the keys it backs up.</param>
+    public BackupLink(string peer, TickSpan restartFence, TimeProvider time)
     {
         Peer = peer;
-        _restartFenceTicks = restartFenceTicks;
+        _restartFence = restartFence;
         _time = time;
     }
 
@@ -82,8 +83,8 @@ internal sealed class BackupLink
         }
     }
 
-    /// <summary>Custody: this owner may write the peer's keys to the database until this timestamp.</summary>
-    public bool HoldsCustody(long now)
+    /// <summary>Custody: whether this owner may write the peer's keys to the database at <paramref name="now"/>.</summary>
+    public bool HoldsCustody(Timestamp now)
     {
         lock (_gate)
         {
@@ -97,7 +98,7 @@ internal sealed class BackupLink
         lock (_gate)
         {
             _recovered = false;
-            _custodyUntil = 0;
+            _custodyUntil = Timestamp.LongAgo;
         }
     }
 
@@ -111,13 +112,13 @@ internal sealed class BackupLink
     }
 
     /// <summary>Custody granted for a heartbeat sent at <paramref name="requestedAt"/>; replies out of order never shorten it.</summary>
-    public void Granted(long requestedAt, long heldForTicks)
+    public void Granted(Timestamp requestedAt, TickSpan heldFor)
     {
         lock (_gate)
         {
             if (_recovered)
             {
-                _custodyUntil = Math.Max(_custodyUntil, requestedAt + heldForTicks);
+                _custodyUntil = Timestamp.Max(_custodyUntil, requestedAt + heldFor);
             }
         }
     }
@@ -228,7 +229,7 @@ internal sealed class BackupLink
             // The earlier run may have been flushing this owner's entries itself when it died, and such a
             // write may land for up to a database timeout after it was sent: before the death, so before
             // now. None of the keys it backs up is flushed here until then.
-            _custodyNotBefore = Math.Max(_custodyNotBefore, _time.GetTimestamp() + _restartFenceTicks);
+            _custodyNotBefore = Timestamp.Max(_custodyNotBefore, _time.Now() + _restartFence);
         }
 
         _peerIncarnation = Math.Max(_peerIncarnation, peerIncarnation);

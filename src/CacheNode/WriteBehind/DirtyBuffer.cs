@@ -1,5 +1,6 @@
 using CacheNode.Cache;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.WriteBehind;
 
@@ -20,7 +21,7 @@ internal sealed class DirtyBuffer
     private readonly List<RawJson> _retrying = [];
     private readonly int _capacity;
     // How soon a key this node may not flush yet is looked at again (50 ms).
-    private readonly long _parkedRecheckTicks;
+    private readonly TickSpan _parkedRecheck;
     private long _lastSequence;
     private TaskCompletionSource _progress = NewSignal();
     private bool _closed;
@@ -29,7 +30,7 @@ internal sealed class DirtyBuffer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
-        _parkedRecheckTicks = time.TimestampFrequency / 20;
+        _parkedRecheck = new(time.TimestampFrequency / 20);
     }
 
     public int Count
@@ -59,7 +60,7 @@ internal sealed class DirtyBuffer
     /// Stages a write of <paramref name="version"/> (higher than any earlier write of the key).
     /// <paramref name="ticket"/> is kept (and stays in progress) only when the key becomes dirty.
     /// </summary>
-    public StageResult TryStage(RawJson key, RawJson value, long version, long now, WriteTicket? ticket)
+    public StageResult TryStage(RawJson key, RawJson value, long version, Timestamp now, WriteTicket? ticket)
     {
         lock (_gate)
         {
@@ -89,7 +90,7 @@ internal sealed class DirtyBuffer
     /// long ago. Ignored when the buffer already has that version or a newer one.
     /// </summary>
     /// <returns>False when ignored: the caller ends <paramref name="ticket"/>.</returns>
-    public bool Adopt(RawJson key, RawJson value, long version, long now, WriteTicket? ticket)
+    public bool Adopt(RawJson key, RawJson value, long version, Timestamp now, WriteTicket? ticket)
     {
         lock (_gate)
         {
@@ -131,7 +132,7 @@ internal sealed class DirtyBuffer
 
     /// <summary>Gives the key's entry a higher version, its value unchanged (see <see cref="ReplicatedBuffer.Renumber"/>).</summary>
     /// <returns>False when the key is not dirty.</returns>
-    public bool Renumber(RawJson key, long version, long now)
+    public bool Renumber(RawJson key, long version, Timestamp now)
     {
         lock (_gate)
         {
@@ -158,8 +159,8 @@ internal sealed class DirtyBuffer
         }
     }
 
-    /// <summary>When the oldest unflushed write was staged (a timestamp), or null when nothing is dirty.</summary>
-    public long? OldestDirtySince
+    /// <summary>When the oldest unflushed write was staged, or null when nothing is dirty.</summary>
+    public Timestamp? OldestDirtySince
     {
         get
         {
@@ -189,12 +190,12 @@ internal sealed class DirtyBuffer
     /// Takes up to <paramref name="max"/> keys whose write delay has passed (all waiting keys when
     /// <paramref name="urgent"/>) and marks them in flight.
     /// </summary>
-    /// <param name="nextDueAt">When nothing more is due: the timestamp at which the next key will be, or <see cref="long.MaxValue"/>.</param>
+    /// <param name="nextDueAt">When nothing more is due: when the next key will be, or <see cref="Timestamp.Never"/>.</param>
     /// <param name="mayFlush">Whether this node may write the key to the database now (an owner needs custody from the key's backup); keys it refuses wait apart.</param>
-    public List<DirtySnapshot> TakeDue(int max, long now, long delayTicks, bool urgent, Func<RawJson, bool> mayFlush, out long nextDueAt)
+    public List<DirtySnapshot> TakeDue(int max, Timestamp now, TickSpan delay, bool urgent, Func<RawJson, bool> mayFlush, out Timestamp nextDueAt)
     {
         var batch = new List<DirtySnapshot>();
-        nextDueAt = long.MaxValue;
+        nextDueAt = Timestamp.Never;
         lock (_gate)
         {
             for (var i = _retrying.Count - 1; i >= 0 && batch.Count < max; i--)
@@ -209,13 +210,13 @@ internal sealed class DirtyBuffer
 
                 if (entry.RetryAt > now)
                 {
-                    nextDueAt = Math.Min(nextDueAt, entry.RetryAt);
+                    nextDueAt = Timestamp.Min(nextDueAt, entry.RetryAt);
                     continue;
                 }
 
                 if (!mayFlush(key))
                 {
-                    nextDueAt = Math.Min(nextDueAt, now + _parkedRecheckTicks);
+                    nextDueAt = Timestamp.Min(nextDueAt, now + _parkedRecheck);
                     continue;
                 }
 
@@ -233,10 +234,10 @@ internal sealed class DirtyBuffer
                     continue;
                 }
 
-                var dueAt = urgent ? entry.DirtySince : entry.DirtySince + delayTicks;
+                var dueAt = urgent ? entry.DirtySince : entry.DirtySince + delay;
                 if (dueAt > now)
                 {
-                    nextDueAt = Math.Min(nextDueAt, dueAt);
+                    nextDueAt = Timestamp.Min(nextDueAt, dueAt);
                     break;
                 }
 
@@ -244,9 +245,9 @@ internal sealed class DirtyBuffer
                 if (!mayFlush(key))
                 {
                     // Not now (no custody): it waits with the retries, which are checked first next time.
-                    entry.RetryAt = 0;
+                    entry.RetryAt = Timestamp.LongAgo;
                     _retrying.Add(key);
-                    nextDueAt = Math.Min(nextDueAt, now + _parkedRecheckTicks);
+                    nextDueAt = Timestamp.Min(nextDueAt, now + _parkedRecheck);
                     continue;
                 }
 
@@ -296,7 +297,7 @@ internal sealed class DirtyBuffer
 
     /// <summary>Records a flush's outcome: a flushed entry leaves unless it was rewritten meanwhile; a failed one waits until <paramref name="retryAt"/>.</summary>
     /// <returns>Whether the entry left (its newest value is in the database now), and its write ticket.</returns>
-    public (bool Removed, WriteTicket? Ticket) Complete(DirtySnapshot snapshot, bool succeeded, long retryAt)
+    public (bool Removed, WriteTicket? Ticket) Complete(DirtySnapshot snapshot, bool succeeded, Timestamp retryAt)
     {
         (bool Removed, WriteTicket? Ticket) flushed = (false, null);
         lock (_gate)
@@ -312,7 +313,7 @@ internal sealed class DirtyBuffer
             if (succeeded)
             {
                 entry.Failures = 0;
-                entry.RetryAt = 0;
+                entry.RetryAt = Timestamp.LongAgo;
                 if (entry.Version == snapshot.Version)
                 {
                     _entries.Remove(snapshot.Key);
@@ -369,7 +370,7 @@ internal sealed class DirtyBuffer
     }
 
     // Under _gate. A new entry: its creation sequence, unique, is its generation.
-    private void Add(RawJson key, RawJson value, long version, long now, WriteTicket? ticket)
+    private void Add(RawJson key, RawJson value, long version, Timestamp now, WriteTicket? ticket)
     {
         _entries.Add(key, new DirtyEntry(value, version, ++_lastSequence, now, ticket));
         _queue.Enqueue(key);
@@ -377,7 +378,7 @@ internal sealed class DirtyBuffer
 
     // Under _gate: a newer write (or version) replaces the entry's; if a flush of it is in flight, that
     // flush now writes an older version, and the entry stays dirty after it.
-    private void Supersede(DirtyEntry entry, RawJson value, long version, long now)
+    private void Supersede(DirtyEntry entry, RawJson value, long version, Timestamp now)
     {
         var sequence = ++_lastSequence;
         entry.Value = value;

@@ -1,12 +1,13 @@
 using CacheNode.Cache;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.WriteBehind;
 
 /// <summary>A key whose newest value is not in the database yet. Only <see cref="DirtyBuffer"/> touches it, under its lock.</summary>
 internal sealed class DirtyEntry
 {
-    public DirtyEntry(RawJson value, long version, long sequence, long now, WriteTicket? ticket)
+    public DirtyEntry(RawJson value, long version, long sequence, Timestamp now, WriteTicket? ticket)
     {
         Ticket = ticket;
         Value = value;
@@ -31,13 +32,13 @@ internal sealed class DirtyEntry
     /// <summary>Write sequence number of the oldest write whose value is not yet in the database.</summary>
     public long FirstUnflushedSequence { get; set; }
 
-    /// <summary>Timestamp from which the write delay of the oldest unflushed write counts.</summary>
-    public long DirtySince { get; set; }
+    /// <summary>From when the write delay of the oldest unflushed write counts.</summary>
+    public Timestamp DirtySince { get; set; }
 
     /// <summary>First write that arrived while a flush of this key was in flight (0: none).</summary>
     public long WrittenDuringFlushSequence { get; set; }
 
-    public long WrittenDuringFlushAt { get; set; }
+    public Timestamp WrittenDuringFlushAt { get; set; }
 
     public bool InFlight { get; set; }
 
@@ -49,6 +50,6 @@ internal sealed class DirtyEntry
 
     public int Failures { get; set; }
 
-    /// <summary>Backoff: not to be flushed again before this timestamp.</summary>
-    public long RetryAt { get; set; }
+    /// <summary>Backoff: not to be flushed again before this.</summary>
+    public Timestamp RetryAt { get; set; }
 }

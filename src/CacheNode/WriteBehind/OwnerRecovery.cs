@@ -24,7 +24,7 @@ internal sealed class OwnerRecovery
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private readonly Log _log;
-    private readonly long _flushFenceUntil;
+    private readonly Timestamp _flushFenceUntil;
     private readonly ConcurrentDictionary<RawJson, byte> _recoveredKeys = new();
 
     /// <param name="incarnation">This run of the node: a reply meant for another run is ignored.</param>
@@ -44,11 +44,11 @@ internal sealed class OwnerRecovery
         // A flush an earlier run sent just before it crashed may still land for up to a database timeout:
         // flushing the same key again before then could let that older value land last. Such a key is
         // still dirty on its backup (drops follow flushes), so only keys taken back at recovery wait.
-        _flushFenceUntil = _time.GetTimestamp() + _time.TicksRoundedUp(timing.DatabaseFence);
+        _flushFenceUntil = _time.Now() + _time.SpanRoundedUp(timing.DatabaseFence);
     }
 
     /// <summary>Whether the key may not be flushed yet: it was taken back at recovery, and an earlier run's flush of it may still land.</summary>
-    public bool WaitsOutRestartFence(RawJson key, long now)
+    public bool WaitsOutRestartFence(RawJson key, Timestamp now)
     {
         if (now < _flushFenceUntil)
         {
@@ -107,7 +107,7 @@ internal sealed class OwnerRecovery
         {
             // Versions from here on must be above every version taken back.
             _versions.RaiseAbove(entry.Version);
-            if (_time.GetTimestamp() < _flushFenceUntil)
+            if (_time.Now() < _flushFenceUntil)
             {
                 _recoveredKeys[entry.Key] = 0;
             }

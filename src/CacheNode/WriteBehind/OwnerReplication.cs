@@ -27,7 +27,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private readonly Log _log;
-    private readonly long _heldForTicks;
+    private readonly TickSpan _heldFor;
     private readonly Dictionary<string, AsyncSignal> _wakes;
     private readonly WriteVersions _versions;
     private readonly OwnerRecovery _recovery;
@@ -38,7 +38,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     {
         var time = services.Time;
         _ranking = new BackupRanking(membership);
-        var restartFence = time.TicksRoundedUp(timing.DatabaseFence);
+        var restartFence = time.SpanRoundedUp(timing.DatabaseFence);
         _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer, restartFence, time), StringComparer.Ordinal);
         _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
         Incarnation = incarnation;
@@ -50,7 +50,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         _stats = services.Stats;
         _log = services.Log;
         // Rounded down: the holder errs towards a shorter custody.
-        _heldForTicks = time.TicksRoundedDown(timing.HeldFor);
+        _heldFor = time.SpanRoundedDown(timing.HeldFor);
         _versions = new WriteVersions(incarnation);
         _recovery = new OwnerRecovery(incarnation, rpc, timing, buffer, _versions, _ranking, services);
         _loop = new BackgroundLoop(RunAsync);
@@ -73,7 +73,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public bool MayFlush(RawJson key)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         return !_recovery.WaitsOutRestartFence(key, now) && LinkFor(key).HoldsCustody(now);
     }
 
@@ -255,7 +255,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     private async Task HeartbeatAsync(BackupLink link, CancellationToken cancellationToken)
     {
-        var requestedAt = _time.GetTimestamp();
+        var requestedAt = _time.Now();
         var drops = link.TakeDrops(MaxEntriesPerMessage);
         var resync = link.ResyncNeeded;
         var recopies = link.TakeRecopies();
@@ -331,7 +331,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
         if (ok.Custody)
         {
-            link.Granted(requestedAt, _heldForTicks);
+            link.Granted(requestedAt, _heldFor);
             _buffer.WakeFlusher();
         }
 

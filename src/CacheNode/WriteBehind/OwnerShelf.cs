@@ -25,12 +25,12 @@ internal sealed class OwnerShelf
     private readonly string _owner;
     private readonly ShelfContext _context;
     private readonly long _ownIncarnation;
-    private readonly long _firstGrantAt;
+    private readonly Timestamp _firstGrantAt;
     private long _knownIncarnation;
-    private long _lastGrantedAt;
+    private Timestamp _lastGrantedAt;
     private bool _earlierRunSeen;
     private CustodyState _state = CustodyState.Granting;
-    private long _fenceUntil;
+    private Timestamp _fenceUntil;
     private long _handedTo;
     private WriteBehindFlusher? _orphanFlusher;
 
@@ -41,7 +41,7 @@ internal sealed class OwnerShelf
         _context = context;
         // This node cannot know what custody an earlier run of it granted: it counts the owner as granted
         // at its start, so it never flushes anything of the owner's before that could have run out.
-        var now = context.Time.GetTimestamp();
+        var now = context.Time.Now();
         _lastGrantedAt = now;
         // Nor whether that run was flushing the owner's entries when it crashed: such a write may land for
         // up to a database timeout. So once an owner shows there was an earlier run (it addresses one),
@@ -78,7 +78,7 @@ internal sealed class OwnerShelf
     /// <summary>Takes an owner's copies (if addressed to this run) and drops, and renews its custody; or refuses.</summary>
     public BackupVerdict Apply(long incarnation, long addressedTo, BackupEntry?[]? entries, FlushedEntry?[]? flushed)
     {
-        var now = _context.Time.GetTimestamp();
+        var now = _context.Time.Now();
         lock (_gate)
         {
             if (incarnation < _knownIncarnation)
@@ -233,7 +233,7 @@ internal sealed class OwnerShelf
                     // Nothing here that only this node may hold (the same run still has its own dirty
                     // entries): counted as granted now, so the owner has a full lease's time to take custody.
                     _handedTo = 0;
-                    _lastGrantedAt = _context.Time.GetTimestamp();
+                    _lastGrantedAt = _context.Time.Now();
                 }
                 else
                 {
@@ -255,7 +255,7 @@ internal sealed class OwnerShelf
     /// <summary>Forgets old drop records, and moves towards flushing the owner's entries when it stopped renewing custody.</summary>
     public void Tick()
     {
-        var now = _context.Time.GetTimestamp();
+        var now = _context.Time.Now();
         lock (_gate)
         {
             foreach (var expired in _entries.Where(pair => pair.Value.State == ShelfState.Dropped && pair.Value.ExpiresAt <= now).Select(pair => pair.Key).ToList())
@@ -292,7 +292,7 @@ internal sealed class OwnerShelf
     private WriteBehindFlusher StartOrphanFlusher()
     {
         var buffer = new DirtyBuffer(int.MaxValue, _context.Time);
-        var now = _context.Time.GetTimestamp();
+        var now = _context.Time.Now();
         foreach (var (key, entry) in _entries.Where(pair => pair.Value.State == ShelfState.Dirty))
         {
             buffer.TryStage(key, entry.Value, entry.Version, now, ticket: null);
@@ -358,9 +358,9 @@ internal sealed record ShelfContext(
     IKeyValueDatabase Database,
     WriteBehindOptions FlushOptions,
     NodeServices Services,
-    long GrantedForTicks,
-    long FenceTicks,
-    long DroppedTtlTicks)
+    TickSpan GrantedForTicks,
+    TickSpan FenceTicks,
+    TickSpan DroppedTtlTicks)
 {
     public TimeProvider Time => Services.Time;
 

@@ -20,7 +20,7 @@ internal sealed class ReplicatedBuffer(DirtyBuffer buffer, CacheStore cache, Asy
     {
         // Held in progress like any dirty write, so no fill brings the database's older value back.
         var ticket = cache.BeginWrite(entry.Key);
-        if (!buffer.Adopt(entry.Key, entry.Value, entry.Version, time.GetTimestamp(), ticket))
+        if (!buffer.Adopt(entry.Key, entry.Value, entry.Version, time.Now(), ticket))
         {
             cache.EndWrite(ticket, WriteCompletion.Invalidate);
         }
@@ -47,7 +47,7 @@ internal sealed class ReplicatedBuffer(DirtyBuffer buffer, CacheStore cache, Asy
     /// later write was abandoned, and the backup must keep a copy of the entry above that write's version.
     /// </summary>
     /// <returns>False when the key is not dirty here.</returns>
-    public bool Renumber(RawJson key, long version) => buffer.Renumber(key, version, time.GetTimestamp());
+    public bool Renumber(RawJson key, long version) => buffer.Renumber(key, version, time.Now());
 
     /// <summary>Flushing may be possible again (custody came back).</summary>
     public void WakeFlusher() => flusherWake.Set();

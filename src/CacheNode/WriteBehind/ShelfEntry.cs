@@ -1,16 +1,17 @@
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.WriteBehind;
 
 /// <summary>What a backup holds for one key of one owner.</summary>
 internal sealed class ShelfEntry
 {
-    public ShelfEntry(ShelfState state, RawJson value, long version, long expiresAt = long.MaxValue)
+    public ShelfEntry(ShelfState state, RawJson value, long version, Timestamp? expiresAt = null)
     {
         State = state;
         Value = value;
         Version = version;
-        ExpiresAt = expiresAt;
+        ExpiresAt = expiresAt ?? Timestamp.Never;
     }
 
     public ShelfState State { get; }
@@ -20,8 +21,8 @@ internal sealed class ShelfEntry
 
     public long Version { get; }
 
-    /// <summary>When a <see cref="ShelfState.Dropped"/> record may be forgotten (a timestamp).</summary>
-    public long ExpiresAt { get; }
+    /// <summary>When a <see cref="ShelfState.Dropped"/> record may be forgotten (<see cref="Timestamp.Never"/> for the others).</summary>
+    public Timestamp ExpiresAt { get; }
 }
 
 internal enum ShelfState

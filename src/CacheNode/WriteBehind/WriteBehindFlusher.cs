@@ -25,6 +25,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
     private readonly Action<DirtySnapshot, WriteTicket?> _onFlushed;
     private readonly Func<RawJson, bool> _mayFlush;
     private readonly AsyncSignal _wake;
+    private readonly TickSpan _writeDelay;
     private readonly BackgroundLoop _loop;
     private int _urgentRequests;
     private volatile bool _draining;
@@ -57,6 +58,7 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         _time = services.Time;
         _stats = services.Stats;
         _log = services.Log;
+        _writeDelay = _time.SpanRoundedDown(options.WriteDelay);
         _loop = new BackgroundLoop(RunAsync).Start();
     }
 
@@ -113,12 +115,11 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var delayTicks = (long)(_options.WriteDelay.TotalSeconds * _time.TimestampFrequency);
         while (!cancellationToken.IsCancellationRequested && !_stopping)
         {
-            var now = _time.GetTimestamp();
+            var now = _time.Now();
             var urgent = _draining || Volatile.Read(ref _urgentRequests) > 0;
-            var batch = _buffer.TakeDue(_options.BatchSize, now, delayTicks, urgent, _mayFlush, out var nextDueAt);
+            var batch = _buffer.TakeDue(_options.BatchSize, now, _writeDelay, urgent, _mayFlush, out var nextDueAt);
             if (batch.Count == 0)
             {
                 if (_draining && _buffer.Count == 0)
@@ -126,9 +127,9 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
                     return;
                 }
 
-                var wait = nextDueAt == long.MaxValue
+                var wait = nextDueAt == Timestamp.Never
                     ? Timeout.InfiniteTimeSpan
-                    : TimeSpan.FromSeconds((double)(nextDueAt - now) / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1);
+                    : _time.ToTimeSpan(nextDueAt - now) + TimeSpan.FromMilliseconds(1);
                 await _wake.WaitAsync(wait, cancellationToken);
                 continue;
             }
@@ -149,14 +150,14 @@ internal sealed class WriteBehindFlusher : IAsyncDisposable
         {
             // Not cancelled by a stop: a write on its way must end (land or time out) before the stop returns.
             await _database.WriteAsync(snapshot.Key, snapshot.Value, cancellationToken);
-            var (_, ticket) = _buffer.Complete(snapshot, succeeded: true, retryAt: 0);
-            _stats.FlushedEntry(_time.GetElapsedTime(snapshot.DirtySince));
+            var (_, ticket) = _buffer.Complete(snapshot, succeeded: true, retryAt: Timestamp.LongAgo);
+            _stats.FlushedEntry(_time.TimeSince(snapshot.DirtySince));
             _onFlushed(snapshot, ticket);
         }
         catch (Exception ex)
         {
             var failures = _buffer.FailuresOf(snapshot.Key) + 1;
-            var retryAt = _time.GetTimestamp() + (long)(Backoff(failures).TotalSeconds * _time.TimestampFrequency);
+            var retryAt = _time.Now() + _time.SpanRoundedDown(Backoff(failures));
             _buffer.Complete(snapshot, succeeded: false, retryAt);
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {

@@ -56,10 +56,10 @@ internal sealed record WriteBehindModule(ICacheStrategy Strategy, WriteBehindStr
             database,
             setup.Options,
             services,
-            GrantedForTicks: time.TicksRoundedUp(timing.GrantedFor),
+            GrantedForTicks: time.SpanRoundedUp(timing.GrantedFor),
             // Flushes the owner sent while it held custody land within a database timeout.
-            FenceTicks: time.TicksRoundedUp(timing.DatabaseFence),
-            DroppedTtlTicks: time.TicksRoundedUp(DroppedRecordLifetime));
+            FenceTicks: time.SpanRoundedUp(timing.DatabaseFence),
+            DroppedTtlTicks: time.SpanRoundedUp(DroppedRecordLifetime));
         var shelves = new BackupShelves(setup.Membership.Peers, incarnation, shelfContext);
         var owner = new OwnerReplication(setup.Membership, incarnation, rpc, shelves, buffer, timing, services);
         return new ClusterReplication(owner, shelves);

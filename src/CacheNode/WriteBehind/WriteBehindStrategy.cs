@@ -3,6 +3,7 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Strategies;
+using CacheNode.Threading;
 
 namespace CacheNode.WriteBehind;
 
@@ -47,7 +48,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
 
     public int QueueDepth => _buffer.Count;
 
-    public long? OldestDirtySince => _buffer.OldestDirtySince;
+    public long? OldestDirtySince => _buffer.OldestDirtySince?.Ticks;
 
     public string BackupDescription => _replication.BackupDescription;
 
@@ -152,7 +153,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         // The write stays in progress in the cache until its flush lands, so no fill can install the
         // database's older value meanwhile (reads are served from the dirty buffer until then).
         var ticket = Cache.BeginWrite(key);
-        switch (_buffer.TryStage(key, value, version, _time.GetTimestamp(), ticket))
+        switch (_buffer.TryStage(key, value, version, _time.Now(), ticket))
         {
             case StageResult.Staged:
                 // Drop any older cached copy now; the ticket ends when the flusher writes the value.

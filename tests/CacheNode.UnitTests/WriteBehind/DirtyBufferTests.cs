@@ -1,5 +1,6 @@
 using CacheNode.Cache;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 using CacheNode.WriteBehind;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
@@ -8,6 +9,7 @@ namespace CacheNode.UnitTests.WriteBehind;
 public sealed class DirtyBufferTests
 {
     private const long Delay = 100;
+    private static readonly TickSpan DelaySpan = new(Delay);
     private static readonly Func<RawJson, bool> Always = _ => true;
 
     [Fact]
@@ -15,15 +17,15 @@ public sealed class DirtyBufferTests
     {
         var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 1, now: 0);
-        var first = buffer.TakeDue(max: 10, now: Delay, Delay, urgent: false, Always, out _).Single();
-        buffer.Complete(first, succeeded: false, retryAt: 1_000_000);
+        var first = buffer.TakeDue(max: 10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
+        buffer.Complete(first, succeeded: false, retryAt: At(1_000_000));
 
         Stage(buffer, 2, 20, version: 2, now: Delay);
-        var next = buffer.TakeDue(max: 10, now: 2 * Delay, Delay, urgent: false, Always, out var nextDueAt);
+        var next = buffer.TakeDue(max: 10, now: At(2 * Delay), DelaySpan, urgent: false, Always, out var nextDueAt);
 
         next.Select(s => s.Key).Should().Equal(Int(2));
-        nextDueAt.Should().Be(1_000_000, "key 1 is due again when its backoff ends");
-        buffer.TakeDue(max: 10, now: 1_000_000, Delay, urgent: false, Always, out _).Select(s => s.Key).Should().Equal(Int(1));
+        nextDueAt.Should().Be(At(1_000_000), "key 1 is due again when its backoff ends");
+        buffer.TakeDue(max: 10, now: At(1_000_000), DelaySpan, urgent: false, Always, out _).Select(s => s.Key).Should().Equal(Int(1));
     }
 
     [Fact]
@@ -33,9 +35,9 @@ public sealed class DirtyBufferTests
         Stage(buffer, 1, 10, version: 1, now: 0);
         Stage(buffer, 2, 20, version: 2, now: 50);
 
-        buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(1));
-        nextDueAt.Should().Be(50 + Delay);
-        buffer.TakeDue(10, now: Delay, Delay, urgent: true, Always, out _).Select(s => s.Key).Should().Equal(Int(2));
+        buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(1));
+        nextDueAt.Should().Be(At(50 + Delay));
+        buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: true, Always, out _).Select(s => s.Key).Should().Equal(Int(2));
     }
 
     [Fact]
@@ -43,15 +45,15 @@ public sealed class DirtyBufferTests
     {
         var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 1, now: 0);
-        var taken = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
+        var taken = buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
         Stage(buffer, 1, 11, version: 2, now: Delay).Should().Be(StageResult.Coalesced);
 
-        buffer.Complete(taken, succeeded: true, retryAt: 0).Removed.Should().BeFalse("the key is still dirty: its write is not over");
+        buffer.Complete(taken, succeeded: true, retryAt: Timestamp.LongAgo).Removed.Should().BeFalse("the key is still dirty: its write is not over");
         buffer.TryGet(Int(1), out var value).Should().BeTrue();
         value.Should().Be(Int(11));
-        var second = buffer.TakeDue(10, now: 3 * Delay, Delay, urgent: false, Always, out _).Single();
+        var second = buffer.TakeDue(10, now: At(3 * Delay), DelaySpan, urgent: false, Always, out _).Single();
         second.Version.Should().Be(2);
-        buffer.Complete(second, succeeded: true, retryAt: 0).Removed.Should().BeTrue();
+        buffer.Complete(second, succeeded: true, retryAt: Timestamp.LongAgo).Removed.Should().BeTrue();
         buffer.Count.Should().Be(0);
     }
 
@@ -63,12 +65,12 @@ public sealed class DirtyBufferTests
         Stage(buffer, 2, 20, version: 2, now: 0);
         var allowed = new HashSet<RawJson> { Int(2) };
 
-        buffer.TakeDue(10, now: Delay, Delay, urgent: false, allowed.Contains, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(2));
-        nextDueAt.Should().BeLessThan(long.MaxValue, "a parked key is looked at again");
-        buffer.TakeDue(10, now: Delay, Delay, urgent: false, allowed.Contains, out _).Should().BeEmpty();
+        buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, allowed.Contains, out var nextDueAt).Select(s => s.Key).Should().Equal(Int(2));
+        nextDueAt.Should().BeLessThan(Timestamp.Never, "a parked key is looked at again");
+        buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, allowed.Contains, out _).Should().BeEmpty();
 
         allowed.Add(Int(1));
-        buffer.TakeDue(10, now: Delay, Delay, urgent: false, allowed.Contains, out _).Select(s => s.Key).Should().Equal(Int(1));
+        buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, allowed.Contains, out _).Select(s => s.Key).Should().Equal(Int(1));
     }
 
     [Fact]
@@ -77,12 +79,12 @@ public sealed class DirtyBufferTests
         var buffer = new DirtyBuffer(capacity: 1, TimeProvider.System);
         Stage(buffer, 1, 10, version: 5, now: 0);
 
-        buffer.Adopt(Int(1), Int(9), version: 4, now: 0, Ticket(1)).Should().BeFalse();
+        buffer.Adopt(Int(1), Int(9), version: 4, now: At(0), Ticket(1)).Should().BeFalse();
         buffer.TryGet(Int(1), out var kept).Should().BeTrue();
         kept.Should().Be(Int(10));
 
-        buffer.Adopt(Int(2), Int(20), version: 3, now: 0, Ticket(2)).Should().BeTrue("recovered entries are taken whatever the capacity");
-        buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Select(s => (s.Key, s.Version)).Should().Equal((Int(1), 5L), (Int(2), 3L));
+        buffer.Adopt(Int(2), Int(20), version: 3, now: At(0), Ticket(2)).Should().BeTrue("recovered entries are taken whatever the capacity");
+        buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Select(s => (s.Key, s.Version)).Should().Equal((Int(1), 5L), (Int(2), 3L));
     }
 
     [Fact]
@@ -90,13 +92,13 @@ public sealed class DirtyBufferTests
     {
         var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 5, now: 0);
-        var inFlight = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
+        var inFlight = buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
 
         buffer.Forget(Int(1), throughVersion: 4).Removed.Should().BeFalse("version 5 is newer than what was flushed elsewhere");
         buffer.Forget(Int(1), throughVersion: 5).Removed.Should().BeTrue();
         buffer.Count.Should().Be(0);
-        buffer.Complete(inFlight, succeeded: false, retryAt: 0).Removed.Should().BeFalse();
-        buffer.TakeDue(10, now: 10 * Delay, Delay, urgent: true, Always, out _).Should().BeEmpty("a forgotten key is not retried");
+        buffer.Complete(inFlight, succeeded: false, retryAt: Timestamp.LongAgo).Removed.Should().BeFalse();
+        buffer.TakeDue(10, now: At(10 * Delay), DelaySpan, urgent: true, Always, out _).Should().BeEmpty("a forgotten key is not retried");
     }
 
     [Fact]
@@ -104,20 +106,22 @@ public sealed class DirtyBufferTests
     {
         var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
         Stage(buffer, 1, 10, version: 5, now: 0);
-        var old = buffer.TakeDue(10, now: Delay, Delay, urgent: false, Always, out _).Single();
+        var old = buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
         buffer.Forget(Int(1), throughVersion: 5);
         Stage(buffer, 1, 11, version: 6, now: Delay);
-        var current = buffer.TakeDue(10, now: 2 * Delay, Delay, urgent: false, Always, out _).Single();
+        var current = buffer.TakeDue(10, now: At(2 * Delay), DelaySpan, urgent: false, Always, out _).Single();
 
-        buffer.Complete(old, succeeded: true, retryAt: 0).Removed.Should().BeFalse();
+        buffer.Complete(old, succeeded: true, retryAt: Timestamp.LongAgo).Removed.Should().BeFalse();
 
-        buffer.TakeDue(10, now: 10 * Delay, Delay, urgent: true, Always, out _).Should().BeEmpty("version 6 is still in flight: one flush per key");
-        buffer.Complete(current, succeeded: true, retryAt: 0).Removed.Should().BeTrue();
+        buffer.TakeDue(10, now: At(10 * Delay), DelaySpan, urgent: true, Always, out _).Should().BeEmpty("version 6 is still in flight: one flush per key");
+        buffer.Complete(current, succeeded: true, retryAt: Timestamp.LongAgo).Removed.Should().BeTrue();
         buffer.Count.Should().Be(0);
     }
 
     private static StageResult Stage(DirtyBuffer buffer, long key, long value, long version, long now) =>
-        buffer.TryStage(Int(key), Int(value), version, now, Ticket(key));
+        buffer.TryStage(Int(key), Int(value), version, At(now), Ticket(key));
+
+    private static Timestamp At(long ticks) => new(ticks);
 
     private static WriteTicket Ticket(long key) => new(Int(key), Epoch: 1, StartedAt: 0, Contended: false);
 }

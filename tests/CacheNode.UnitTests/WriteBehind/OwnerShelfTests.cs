@@ -204,9 +204,9 @@ public sealed class OwnerShelfTests
         _database,
         WriteBehindOptions.Default,
         new NodeServices(_time, _stats, Log.Silent),
-        GrantedForTicks: GrantedFor.Ticks,
-        FenceTicks: Fence.Ticks,
-        DroppedTtlTicks: TimeSpan.FromSeconds(30).Ticks));
+        GrantedForTicks: new(GrantedFor.Ticks),
+        FenceTicks: new(Fence.Ticks),
+        DroppedTtlTicks: new(TimeSpan.FromSeconds(30).Ticks)));
 
     private static BackupEntry Entry(long key, long value, long version) => new(Int(key), Int(value), version);
 
