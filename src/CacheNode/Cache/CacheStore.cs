@@ -1,6 +1,7 @@
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.Cache;
 
@@ -280,16 +281,16 @@ internal sealed class CacheStore
     /// <see cref="TimeProvider"/> timestamp). A lease that ran out before this call drops the whole cache
     /// first, so an extension never bridges a gap in which a peer may have written unseen.
     /// </summary>
-    public void ExtendServingLease(long until)
+    public void ExtendServingLease(Timestamp until)
     {
         var now = _time.GetTimestamp();
         lock (_gate)
         {
             var wasServing = CheckServableOrLapse(now);
-            if (until > _servableUntil)
+            if (until.Ticks > _servableUntil)
             {
-                _servableUntil = until;
-                _lapsed = !(now < until);
+                _servableUntil = until.Ticks;
+                _lapsed = !(now < until.Ticks);
                 if (!wasServing && !_lapsed)
                 {
                     // Back from a lapse: a write or revocation that began without a lease must not

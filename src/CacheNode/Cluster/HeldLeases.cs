@@ -1,4 +1,5 @@
 using CacheNode.Cache;
+using CacheNode.Threading;
 
 namespace CacheNode.Cluster;
 
@@ -10,25 +11,26 @@ namespace CacheNode.Cluster;
 internal sealed class HeldLeases
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, long> _expiries;
+    private readonly Dictionary<string, Timestamp> _expiries;
     private readonly CacheStore _cache;
-    private readonly long _heldForTicks;
-    private readonly long _notBefore;
+    private readonly TickSpan _heldFor;
+    private readonly Timestamp _notBefore;
 
     private readonly TimeProvider _time;
-    private readonly long _startedAt;
+    private readonly Timestamp _startedAt;
 
     public HeldLeases(IEnumerable<string> peers, LeaseTiming timing, CacheStore cache, TimeProvider time)
     {
         _time = time;
-        _startedAt = time.GetTimestamp();
-        _expiries = peers.ToDictionary(peer => peer, _ => 0L, StringComparer.Ordinal);
+        _startedAt = time.Now();
+        _expiries = peers.ToDictionary(peer => peer, _ => Timestamp.LongAgo, StringComparer.Ordinal);
         _cache = cache;
-        _heldForTicks = (long)(timing.HeldFor.TotalSeconds * time.TimestampFrequency);
+        // Rounded down: the holder errs towards a shorter lease.
+        _heldFor = time.SpanRoundedDown(timing.HeldFor);
         // A node that crashed and came back may have acknowledged a revocation in its earlier life and
         // forgotten it, while that write has yet to land. Every such write ends within a revocation's
         // ttl of its revoke, so until then a lease counts only from a peer with no write in flight.
-        _notBefore = time.GetTimestamp() + (long)Math.Ceiling(timing.RevocationTtl.TotalSeconds * time.TimestampFrequency);
+        _notBefore = time.Now() + time.SpanRoundedUp(timing.RevocationTtl);
     }
 
     /// <summary>
@@ -36,9 +38,9 @@ internal sealed class HeldLeases
     /// clock). The grant cannot predate the request, so the lease runs from the request.
     /// </summary>
     /// <param name="peerWritesInFlight">Whether the peer said it has a write in flight that revoked this node.</param>
-    public void Granted(string peer, long requestedAt, bool peerWritesInFlight = false)
+    public void Granted(string peer, Timestamp requestedAt, bool peerWritesInFlight = false)
     {
-        long servingUntil;
+        Timestamp servingUntil;
         lock (_gate)
         {
             if ((peerWritesInFlight && requestedAt < _notBefore) || !_expiries.TryGetValue(peer, out var current))
@@ -47,7 +49,7 @@ internal sealed class HeldLeases
             }
 
             // Replies can arrive out of order: an older grant never shortens a newer one.
-            _expiries[peer] = Math.Max(current, requestedAt + _heldForTicks);
+            _expiries[peer] = Timestamp.Max(current, requestedAt + _heldFor);
             servingUntil = _expiries.Values.Min();
         }
 
@@ -55,16 +57,16 @@ internal sealed class HeldLeases
     }
 
     /// <summary>How long this node has held leases for (its age, as far as its peers need to know).</summary>
-    public TimeSpan Uptime => _time.GetElapsedTime(_startedAt);
+    public TimeSpan Uptime => _time.TimeSince(_startedAt);
 
-    /// <summary>When the earliest lease runs out (a <see cref="TimeProvider"/> timestamp; 0 if some peer never granted one).</summary>
-    public long ServingUntil
+    /// <summary>When the earliest lease runs out (<see cref="Timestamp.LongAgo"/> if some peer never granted one).</summary>
+    public Timestamp ServingUntil
     {
         get
         {
             lock (_gate)
             {
-                return _expiries.Count == 0 ? long.MaxValue : _expiries.Values.Min();
+                return _expiries.Count == 0 ? Timestamp.Never : _expiries.Values.Min();
             }
         }
     }

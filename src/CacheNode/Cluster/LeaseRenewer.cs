@@ -58,7 +58,7 @@ internal sealed class LeaseRenewer : IAsyncDisposable
 
     private async Task RenewAsync(string peer, CancellationToken cancellationToken)
     {
-        var requestedAt = _time.GetTimestamp();
+        var requestedAt = _time.Now();
         try
         {
             var reply = await _rpc.CallAsync(peer, new LeaseRequest { UptimeMs = (long)_held.Uptime.TotalMilliseconds }, _timing.RenewInterval, cancellationToken);

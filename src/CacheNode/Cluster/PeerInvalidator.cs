@@ -2,6 +2,7 @@ using CacheNode.Cache;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
+using CacheNode.Threading;
 
 namespace CacheNode.Cluster;
 
@@ -26,7 +27,8 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     private readonly NodeStats _stats;
     // Writes between their revoke and their release, with when they began: what a restarted peer may
     // have acknowledged in its earlier life.
-    private readonly Dictionary<long, long> _inFlight = [];
+    private readonly Dictionary<long, Timestamp> _inFlight = [];
+    private readonly TickSpan _sendWindow;
     private long _lastId;
 
     public PeerInvalidator(IReadOnlyList<PeerOutbox> outboxes, GrantedLeases grants, LeaseTiming timing, TimeProvider time, NodeStats stats)
@@ -36,6 +38,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         _timing = timing;
         _time = time;
         _stats = stats;
+        _sendWindow = time.SpanRoundedDown(timing.SendWindow);
         // Ids from an earlier run of this node (before a crash) may still be held by peers: start elsewhere.
         _lastId = Random.Shared.NextInt64(1L << 52) << 8;
     }
@@ -49,11 +52,11 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _lastId);
-        var sendBy = _time.GetTimestamp() + Ticks(_timing.SendWindow);
+        var sendBy = _time.Now() + _sendWindow;
         var acks = new Task<bool>[_outboxes.Length];
         lock (_inFlight)
         {
-            _inFlight[id] = _time.GetTimestamp();
+            _inFlight[id] = _time.Now();
         }
 
         for (var i = 0; i < _outboxes.Length; i++)
@@ -78,14 +81,14 @@ internal sealed class PeerInvalidator : IAsyncDisposable
         }
 
         List<string>? blocked = null;
-        var waitUntil = 0L;
+        var waitUntil = Timestamp.LongAgo;
         for (var i = 0; i < _outboxes.Length; i++)
         {
             if (acks[i] is not { IsCompletedSuccessfully: true } ack || !await ack)
             {
                 var peer = _outboxes[i].Peer;
                 (blocked ??= []).Add(peer);
-                waitUntil = Math.Max(waitUntil, _grants.Block(peer));
+                waitUntil = Timestamp.Max(waitUntil, _grants.Block(peer));
             }
         }
 
@@ -97,7 +100,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
             {
                 // Timers may fire a tick early; the wait is the safety argument, so it is checked, not assumed.
                 TimeSpan remaining;
-                while ((remaining = _time.GetElapsedTime(_time.GetTimestamp(), waitUntil)) > TimeSpan.Zero)
+                while ((remaining = _time.TimeUntil(waitUntil)) > TimeSpan.Zero)
                 {
                     await Task.Delay(remaining, _time, cancellationToken);
                 }
@@ -152,7 +155,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     /// </summary>
     public bool HasWritesInFlightOlderThan(TimeSpan uptime)
     {
-        var threshold = _time.GetTimestamp() - Ticks(uptime * (1 - _timing.DriftFraction));
+        var threshold = _time.Now() - _time.SpanRoundedDown(uptime * (1 - _timing.DriftFraction));
         lock (_inFlight)
         {
             return _inFlight.Values.Any(startedAt => startedAt < threshold);
@@ -160,9 +163,7 @@ internal sealed class PeerInvalidator : IAsyncDisposable
     }
 
     /// <summary>Whether the write may still be sent now (see <see cref="Revocation.SendBy"/>).</summary>
-    public bool IsStillSendable(Revocation revocation) => _time.GetTimestamp() <= revocation.SendBy;
-
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+    public bool IsStillSendable(Revocation revocation) => _time.Now() <= revocation.SendBy;
 
     public async ValueTask DisposeAsync()
     {

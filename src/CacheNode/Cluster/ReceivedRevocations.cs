@@ -1,6 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.Cluster;
 
@@ -15,19 +16,19 @@ internal sealed class ReceivedRevocations
     private readonly Dictionary<(string Writer, long Id), Held> _held = [];
     // Releases that found nothing to release: the revoke may still be on its way (messages overtake
     // each other), and must not then hold the key for its whole ttl.
-    private readonly Dictionary<(string Writer, long Id), long> _releasedEarly = [];
+    private readonly Dictionary<(string Writer, long Id), Timestamp> _releasedEarly = [];
     private readonly CacheStore _cache;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
 
-    private readonly TimeSpan _tombstoneLifetime;
+    private readonly TickSpan _tombstoneLifetime;
 
     /// <param name="tombstoneLifetime">How long a release that came before its revoke is remembered.</param>
     public ReceivedRevocations(CacheStore cache, TimeProvider time, NodeStats stats, TimeSpan tombstoneLifetime = default)
     {
-        _tombstoneLifetime = tombstoneLifetime > TimeSpan.Zero ? tombstoneLifetime : TimeSpan.FromSeconds(10);
         _cache = cache;
         _time = time;
+        _tombstoneLifetime = time.SpanRoundedDown(tombstoneLifetime > TimeSpan.Zero ? tombstoneLifetime : TimeSpan.FromSeconds(10));
         _stats = stats;
     }
 
@@ -44,7 +45,7 @@ internal sealed class ReceivedRevocations
 
     public void Revoke(string writer, long id, RawJson key, TimeSpan ttl)
     {
-        var expiresAt = _time.GetTimestamp() + (long)(ttl.TotalSeconds * _time.TimestampFrequency);
+        var expiresAt = _time.Now() + _time.SpanRoundedDown(ttl);
         lock (_gate)
         {
             // A repeated revoke is already held; one whose release came first is over already.
@@ -65,7 +66,7 @@ internal sealed class ReceivedRevocations
             {
                 // Expired already, or the revoke has yet to arrive: remember the release for as long
                 // as the revoke could still come.
-                _releasedEarly[(writer, id)] = _time.GetTimestamp() + (long)(_tombstoneLifetime.TotalSeconds * _time.TimestampFrequency);
+                _releasedEarly[(writer, id)] = _time.Now() + _tombstoneLifetime;
                 return;
             }
         }
@@ -79,7 +80,7 @@ internal sealed class ReceivedRevocations
     /// <summary>Ends revocations whose writer never released them (it crashed, or the release was lost).</summary>
     public int ExpireOld()
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         List<Held>? expired = null;
         lock (_gate)
         {
@@ -109,5 +110,5 @@ internal sealed class ReceivedRevocations
         return expired?.Count ?? 0;
     }
 
-    private sealed record Held(WriteTicket Ticket, long ExpiresAt);
+    private sealed record Held(WriteTicket Ticket, Timestamp ExpiresAt);
 }

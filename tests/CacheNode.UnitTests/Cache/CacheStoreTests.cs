@@ -1,6 +1,7 @@
 using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
+using CacheNode.Threading;
 using CacheNode.UnitTests.TestDoubles;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
@@ -202,7 +203,7 @@ public sealed class CacheStoreTests
     public void Peer_leased_cache_serves_while_the_lease_lasts_and_drops_everything_when_it_lapses()
     {
         var cache = NewCache(CacheOptions.Default with { PeerLeased = true, TtlJitter = 0 });
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
         Fill(cache, 1, 10);
 
         _time.Advance(TimeSpan.FromSeconds(0.9));
@@ -211,7 +212,7 @@ public sealed class CacheStoreTests
         cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Bypass);
 
         // A later lease does not bring back what was cached under the one that ran out.
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
         cache.TryPeek(Int(1), out _).Should().BeFalse();
         cache.Count.Should().Be(0);
         _stats.LeaseLapses.Should().Be(1);
@@ -221,11 +222,11 @@ public sealed class CacheStoreTests
     public void An_extension_after_a_gap_still_drops_the_cache_even_if_nobody_looked_during_the_gap()
     {
         var cache = NewCache(CacheOptions.Default with { PeerLeased = true, TtlJitter = 0 });
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
         Fill(cache, 1, 10);
 
         _time.Advance(TimeSpan.FromSeconds(1.5));
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
 
         cache.TryPeek(Int(1), out _).Should().BeFalse();
     }
@@ -234,11 +235,11 @@ public sealed class CacheStoreTests
     public void A_fill_that_started_before_a_lapse_never_installs_after_the_lease_is_back()
     {
         var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
         var fill = cache.Lookup(Int(1)).Flight!;
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
         cache.CompleteFill(fill, ReadResult.Of(Int(10))).Should().BeFalse();
 
         cache.TryPeek(Int(1), out _).Should().BeFalse();
@@ -249,12 +250,12 @@ public sealed class CacheStoreTests
     {
         // Meanwhile a writer elsewhere may have waited this node out and written a newer value.
         var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
         _time.Advance(TimeSpan.FromSeconds(2));
         cache.IsServing.Should().BeFalse();
         var write = cache.BeginWrite(Int(1));
 
-        cache.ExtendServingLease(_time.GetTimestamp() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
 
         cache.EndWrite(write, WriteCompletion.Install, Int(11)).Should().BeFalse();
         cache.TryPeek(Int(1), out _).Should().BeFalse();
@@ -391,5 +392,5 @@ public sealed class CacheStoreTests
         }
     }
 
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+    private TickSpan Ticks(TimeSpan span) => new((long)(span.TotalSeconds * _time.TimestampFrequency));
 }

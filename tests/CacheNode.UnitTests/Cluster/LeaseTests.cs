@@ -3,6 +3,7 @@ using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 using CacheNode.UnitTests.TestDoubles;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
@@ -21,10 +22,10 @@ public sealed class LeaseTests
         var cache = NewCache();
         var held = new HeldLeases(["n2", "n3"], Timing, cache, _time);
 
-        held.Granted("n2", _time.GetTimestamp());
+        held.Granted("n2", _time.Now());
         cache.IsServing.Should().BeFalse("n3 has not granted a lease yet");
 
-        var n3AskedAt = _time.GetTimestamp();
+        var n3AskedAt = _time.Now();
         _time.Advance(TimeSpan.FromMilliseconds(300));
         held.Granted("n3", n3AskedAt);
         cache.IsServing.Should().BeTrue();
@@ -41,13 +42,13 @@ public sealed class LeaseTests
     {
         var cache = NewCache();
         var held = new HeldLeases(["n2"], Timing, cache, _time);
-        var older = _time.GetTimestamp();
+        var older = _time.Now();
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        held.Granted("n2", _time.GetTimestamp());
+        held.Granted("n2", _time.Now());
 
         held.Granted("n2", older);
 
-        held.ServingUntil.Should().Be(_time.GetTimestamp() + Timing.HeldFor.Ticks);
+        held.ServingUntil.Should().Be(_time.Now() + new TickSpan(Timing.HeldFor.Ticks));
     }
 
     [Fact]
@@ -57,14 +58,14 @@ public sealed class LeaseTests
         var cache = NewCache();
         var held = new HeldLeases(["n2"], Timing, cache, _time);
 
-        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: true);
+        held.Granted("n2", _time.Now(), peerWritesInFlight: true);
         cache.IsServing.Should().BeFalse();
         _time.Advance(Timing.RevocationTtl - TimeSpan.FromMilliseconds(1));
-        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: true);
+        held.Granted("n2", _time.Now(), peerWritesInFlight: true);
         cache.IsServing.Should().BeFalse();
 
         _time.Advance(TimeSpan.FromMilliseconds(2));
-        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: true);
+        held.Granted("n2", _time.Now(), peerWritesInFlight: true);
         cache.IsServing.Should().BeTrue();
     }
 
@@ -74,7 +75,7 @@ public sealed class LeaseTests
         var cache = NewCache();
         var held = new HeldLeases(["n2"], Timing, cache, _time);
 
-        held.Granted("n2", _time.GetTimestamp(), peerWritesInFlight: false);
+        held.Granted("n2", _time.Now(), peerWritesInFlight: false);
 
         cache.IsServing.Should().BeTrue();
     }
@@ -85,12 +86,12 @@ public sealed class LeaseTests
         var grants = new GrantedLeases(["n2"], Timing, _time);
         _time.Advance(TimeSpan.FromSeconds(5));
         grants.TryGrant("n2").Should().BeTrue();
-        var grantedAt = _time.GetTimestamp();
+        var grantedAt = _time.Now();
         _time.Advance(TimeSpan.FromMilliseconds(200));
 
         var until = grants.Block("n2");
 
-        until.Should().Be(grantedAt + Timing.GrantedFor.Ticks);
+        until.Should().Be(grantedAt + new TickSpan(Timing.GrantedFor.Ticks));
         // Granted for longer than held for: the margin covers clocks that drift apart.
         Timing.GrantedFor.Should().BeGreaterThan(Timing.HeldFor);
         grants.TryGrant("n2").Should().BeFalse();
@@ -119,7 +120,7 @@ public sealed class LeaseTests
         // It may have granted leases before a crash it cannot remember.
         var grants = new GrantedLeases(["n2"], Timing, _time);
 
-        grants.Block("n2").Should().Be(_time.GetTimestamp() + Timing.GrantedFor.Ticks);
+        grants.Block("n2").Should().Be(_time.Now() + new TickSpan(Timing.GrantedFor.Ticks));
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class LeaseTests
     public void A_write_that_stalled_past_its_send_window_may_no_longer_be_sent()
     {
         var invalidator = new PeerInvalidator([], new GrantedLeases([], Timing, _time), Timing, _time, _stats);
-        var revocation = new Revocation(1, [], SendBy: _time.GetTimestamp());
+        var revocation = new Revocation(1, [], SendBy: _time.Now());
 
         invalidator.IsStillSendable(revocation).Should().BeTrue();
         _time.Advance(TimeSpan.FromTicks(1));
