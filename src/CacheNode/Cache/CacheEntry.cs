@@ -1,5 +1,6 @@
 using CacheNode.Database;
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.Cache;
 
@@ -9,7 +10,7 @@ namespace CacheNode.Cache;
 /// </summary>
 internal sealed class CacheEntry
 {
-    public CacheEntry(RawJson key, ReadResult value, long filledAt, long validUntil, long fillDuration)
+    public CacheEntry(RawJson key, ReadResult value, Timestamp filledAt, Timestamp validUntil, TickSpan fillDuration)
     {
         Key = key;
         Value = value;
@@ -22,14 +23,14 @@ internal sealed class CacheEntry
 
     public ReadResult Value { get; }
 
-    /// <summary>Timestamp at which the fill (or write) that produced the value started.</summary>
-    public long FilledAt { get; }
+    /// <summary>When the fill (or write) that produced the value started.</summary>
+    public Timestamp FilledAt { get; }
 
-    /// <summary>Timestamp after which the entry must not be served (TTL with jitter, capped by the lease).</summary>
-    public long ValidUntil { get; }
+    /// <summary>From when the entry must not be served (TTL with jitter, capped by the lease).</summary>
+    public Timestamp ValidUntil { get; }
 
-    /// <summary>How long the fill took, in timestamp ticks: XFetch's delta.</summary>
-    public long FillDuration { get; }
+    /// <summary>How long the fill took: XFetch's delta.</summary>
+    public TickSpan FillDuration { get; }
 
     /// <summary>SIEVE's visited bit: set on every hit, cleared as the eviction hand passes.</summary>
     public bool Visited { get; set; }

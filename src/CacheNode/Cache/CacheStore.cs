@@ -27,7 +27,7 @@ internal sealed class CacheStore
     private readonly NodeStats _stats;
     private long _lastEpoch;
     // Peer-leased caches serve nothing until the first lease arrives; a lapse empties the cache once.
-    private long _servableUntil;
+    private Timestamp _servableUntil;
     private bool _lapsed;
 
     public CacheStore(CacheOptions options, TimeProvider time, NodeStats stats)
@@ -36,7 +36,7 @@ internal sealed class CacheStore
         _options = options;
         _time = time;
         _stats = stats;
-        _servableUntil = options.PeerLeased ? 0 : long.MaxValue;
+        _servableUntil = options.PeerLeased ? Timestamp.LongAgo : Timestamp.Never;
         _lapsed = options.PeerLeased;
     }
 
@@ -60,7 +60,7 @@ internal sealed class CacheStore
     /// </summary>
     public CacheLookup Lookup(RawJson key)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         lock (_gate)
         {
             if (!CheckServableOrLapse(now))
@@ -119,7 +119,7 @@ internal sealed class CacheStore
     /// <returns>Whether the value was installed.</returns>
     public bool CompleteFill(FillFlight flight, ReadResult result)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         bool installed;
         lock (_gate)
         {
@@ -166,7 +166,7 @@ internal sealed class CacheStore
     /// </remarks>
     public WriteTicket BeginWrite(RawJson key)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         lock (_gate)
         {
             if (!_slots.TryGetValue(key, out var slot))
@@ -197,7 +197,7 @@ internal sealed class CacheStore
     /// <returns>Whether <paramref name="value"/> was installed.</returns>
     public bool EndWrite(WriteTicket ticket, WriteCompletion completion, RawJson value = default)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         lock (_gate)
         {
             var slot = _slots[ticket.Key];
@@ -277,20 +277,20 @@ internal sealed class CacheStore
     }
 
     /// <summary>
-    /// Peer-leased caches: the node now holds a lease from every peer until <paramref name="until"/> (a
-    /// <see cref="TimeProvider"/> timestamp). A lease that ran out before this call drops the whole cache
-    /// first, so an extension never bridges a gap in which a peer may have written unseen.
+    /// Peer-leased caches: the node now holds a lease from every peer until <paramref name="until"/>. A
+    /// lease that ran out before this call drops the whole cache first, so an extension never bridges a
+    /// gap in which a peer may have written unseen.
     /// </summary>
     public void ExtendServingLease(Timestamp until)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         lock (_gate)
         {
             var wasServing = CheckServableOrLapse(now);
-            if (until.Ticks > _servableUntil)
+            if (until > _servableUntil)
             {
-                _servableUntil = until.Ticks;
-                _lapsed = !(now < until.Ticks);
+                _servableUntil = until;
+                _lapsed = !(now < until);
                 if (!wasServing && !_lapsed)
                 {
                     // Back from a lapse: a write or revocation that began without a lease must not
@@ -309,7 +309,7 @@ internal sealed class CacheStore
     {
         get
         {
-            var now = _time.GetTimestamp();
+            var now = _time.Now();
             lock (_gate)
             {
                 return CheckServableOrLapse(now);
@@ -320,7 +320,7 @@ internal sealed class CacheStore
     /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics); may notice a lapse, as <see cref="IsServing"/>.</summary>
     public bool TryPeek(RawJson key, out ReadResult value)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.Now();
         lock (_gate)
         {
             if (CheckServableOrLapse(now) && _slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
@@ -334,7 +334,7 @@ internal sealed class CacheStore
         return false;
     }
 
-    private void Install(KeySlot slot, RawJson key, ReadResult value, long filledAt, long fillDuration)
+    private void Install(KeySlot slot, RawJson key, ReadResult value, Timestamp filledAt, TickSpan fillDuration)
     {
         var lifetime = value.Found ? _options.Ttl : _options.NegativeTtl;
         if (lifetime <= TimeSpan.Zero)
@@ -350,7 +350,8 @@ internal sealed class CacheStore
         }
 
         var jittered = lifetime * (1 - (_options.TtlJitter * Random.Shared.NextDouble()));
-        var validUntil = filledAt + ToTicks(jittered);
+        // Rounded down: the entry errs towards a shorter life.
+        var validUntil = filledAt + _time.SpanRoundedDown(jittered);
 
         if (slot.Entry is not null)
         {
@@ -361,7 +362,7 @@ internal sealed class CacheStore
             EvictOne();
         }
 
-        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, Math.Max(0, fillDuration));
+        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, TickSpan.Max(TickSpan.Zero, fillDuration));
         _sieve.Add(slot.Entry);
     }
 
@@ -394,21 +395,22 @@ internal sealed class CacheStore
 
     // XFetch (Vattani et al., VLDB '15): refresh early with a probability that rises as expiry nears
     // and with how long a fill takes, so exactly one reader of a hot key recomputes it ahead of time.
-    private bool ShouldRefreshEarly(CacheEntry entry, long now)
+    private bool ShouldRefreshEarly(CacheEntry entry, Timestamp now)
     {
-        if (_options.EarlyRefreshBeta <= 0 || entry.FillDuration <= 0)
+        if (_options.EarlyRefreshBeta <= 0 || entry.FillDuration <= TickSpan.Zero)
         {
             return false;
         }
 
-        var gap = -entry.FillDuration * _options.EarlyRefreshBeta * Math.Log(1 - Random.Shared.NextDouble());
-        return now + gap >= entry.ValidUntil;
+        // In ticks, as a double: the gap is a random real, not a span rounded either way.
+        var gap = -entry.FillDuration.Ticks * _options.EarlyRefreshBeta * Math.Log(1 - Random.Shared.NextDouble());
+        return now.Ticks + gap >= entry.ValidUntil.Ticks;
     }
 
     // Called under the lock. Whether entries may be served and installed now; if not, and the lease has
     // just run out, the cache lapses: the first call after that drops every entry and moves every epoch,
     // so no fill or write that started under the old lease installs under a later one.
-    private bool CheckServableOrLapse(long now)
+    private bool CheckServableOrLapse(Timestamp now)
     {
         if (now < _servableUntil)
         {
@@ -442,6 +444,4 @@ internal sealed class CacheStore
     }
 
     private long NextEpoch() => ++_lastEpoch;
-
-    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }

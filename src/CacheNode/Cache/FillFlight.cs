@@ -1,4 +1,5 @@
 using CacheNode.Protocol;
+using CacheNode.Threading;
 
 namespace CacheNode.Cache;
 
@@ -11,7 +12,7 @@ internal sealed class FillFlight
 {
     private readonly TaskCompletionSource<FillOutcome> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public FillFlight(RawJson key, long epoch, long startedAt, bool isRefresh)
+    public FillFlight(RawJson key, long epoch, Timestamp startedAt, bool isRefresh)
     {
         Key = key;
         Epoch = epoch;
@@ -23,7 +24,7 @@ internal sealed class FillFlight
 
     public long Epoch { get; }
 
-    public long StartedAt { get; }
+    public Timestamp StartedAt { get; }
 
     /// <summary>A background early refresh (XFetch) rather than a miss.</summary>
     public bool IsRefresh { get; }

@@ -85,7 +85,7 @@ internal sealed class Node
 
         // From here on new requests get error 11 (or nothing, once the output is full).
         _stopping = true;
-        var deadline = _context.Time.GetTimestamp() + _context.Time.TicksRoundedDown(TimeSpan.FromMilliseconds(options.DrainTimeoutMs));
+        var deadline = _context.Time.Now() + _context.Time.SpanRoundedDown(TimeSpan.FromMilliseconds(options.DrainTimeoutMs));
         var outputLost = Writer.OutputLost.IsCompleted;
         if (outputLost)
         {
@@ -156,9 +156,9 @@ internal sealed class Node
     private bool ExpectsRepliesOnInput() =>
         _context.Runtime is { } runtime && (runtime.NodeIds.Count > 1 || runtime.Database.Name != LocalDatabase.DatabaseName);
 
-    private TimeSpan Remaining(long deadline)
+    private TimeSpan Remaining(Timestamp deadline)
     {
-        var left = _context.Time.GetElapsedTime(_context.Time.GetTimestamp(), deadline);
+        var left = _context.Time.TimeUntil(deadline);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 

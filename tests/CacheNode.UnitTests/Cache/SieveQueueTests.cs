@@ -1,5 +1,6 @@
 using CacheNode.Cache;
 using CacheNode.Database;
+using CacheNode.Threading;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.Cache;
@@ -62,5 +63,5 @@ public sealed class SieveQueueTests
         queue.SelectVictim().Should().BeNull();
     }
 
-    private static CacheEntry NewEntry(int key) => new(Int(key), ReadResult.Of(Int(key)), 0, long.MaxValue, 0);
+    private static CacheEntry NewEntry(int key) => new(Int(key), ReadResult.Of(Int(key)), Timestamp.LongAgo, Timestamp.Never, TickSpan.Zero);
 }

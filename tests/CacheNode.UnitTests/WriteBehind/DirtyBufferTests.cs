@@ -123,5 +123,5 @@ public sealed class DirtyBufferTests
 
     private static Timestamp At(long ticks) => new(ticks);
 
-    private static WriteTicket Ticket(long key) => new(Int(key), Epoch: 1, StartedAt: 0, Contended: false);
+    private static WriteTicket Ticket(long key) => new(Int(key), Epoch: 1, StartedAt: Timestamp.LongAgo, Contended: false);
 }
