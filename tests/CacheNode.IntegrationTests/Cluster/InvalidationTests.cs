@@ -63,7 +63,9 @@ public sealed class InvalidationTests
     [InlineData("cache-aside")]
     public async Task Fill_overtaken_by_a_revocation_never_installs_its_old_value(string strategy)
     {
-        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy) });
+        // The held database reply must outlast the write but not n2's database timeout (a loaded machine
+        // took over a second for the write), or n2 reads again and the overtaken fill never arrives.
+        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy), DbTimeoutMs = 10_000 });
         cluster.Service.Seed("1", "10");
         // n2's database read happens at once, but its reply is held back until the write is done.
         var holdFill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
