@@ -3,13 +3,14 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Threading;
 using CacheNode.UnitTests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.Cache;
 
 public sealed class CacheStoreTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly NodeStats _stats = new();
 
     [Fact]

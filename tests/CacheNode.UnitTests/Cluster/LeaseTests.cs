@@ -5,6 +5,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Threading;
 using CacheNode.UnitTests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.Cluster;
@@ -13,7 +14,7 @@ namespace CacheNode.UnitTests.Cluster;
 public sealed class LeaseTests
 {
     private static readonly LeaseTiming Timing = new(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly NodeStats _stats = new();
 
     [Fact]

@@ -3,7 +3,7 @@ using CacheNode.Cluster;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
-using CacheNode.UnitTests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.Cluster;
@@ -12,7 +12,7 @@ namespace CacheNode.UnitTests.Cluster;
 public sealed class ReceivedRevocationsTests
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly NodeStats _stats = new();
     private readonly CacheStore _cache;
     private readonly ReceivedRevocations _revocations;

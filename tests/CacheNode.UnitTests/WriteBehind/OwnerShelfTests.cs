@@ -3,6 +3,7 @@ using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
 using CacheNode.UnitTests.TestDoubles;
 using CacheNode.WriteBehind;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.WriteBehind;
@@ -15,7 +16,7 @@ public sealed class OwnerShelfTests
     private static readonly TimeSpan GrantedFor = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Fence = TimeSpan.FromMilliseconds(300);
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly ControllableDatabase _database = new();
     private readonly NodeStats _stats = new();
 
