@@ -3,6 +3,7 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Strategies;
 using CacheNode.UnitTests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.Cache;
@@ -11,13 +12,14 @@ public sealed class SingleFlightReaderTests
 {
     private readonly ControllableDatabase _database = new();
     private readonly NodeStats _stats = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly CacheStore _cache;
     private readonly SingleFlightReader _reader;
 
     public SingleFlightReaderTests()
     {
-        _cache = new CacheStore(CacheOptions.Default, TimeProvider.System, _stats);
-        _reader = new SingleFlightReader(_cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
+        _cache = new CacheStore(CacheOptions.Default, _time, _stats);
+        _reader = new SingleFlightReader(_cache, _database, Log.Silent, CancellationToken.None, _time);
     }
 
     [Fact]
@@ -37,32 +39,42 @@ public sealed class SingleFlightReaderTests
     }
 
     [Fact]
-    public async Task Reads_during_a_write_wait_for_it_and_take_its_value_without_reading_the_database()
+    public Task Reads_during_a_write_wait_for_it_and_take_its_value_without_reading_the_database() => VirtualTime.RunAsync(async () =>
     {
-        var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = TimeSpan.FromSeconds(30) }, TimeProvider.System, _stats);
-        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
+        // Well inside the TTL: the write's value ages from when the write began, so a write that long
+        // would leave a value about to expire.
+        var hold = TimeSpan.FromSeconds(1);
+        var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = hold }, _time, _stats);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, _time);
         var ticket = cache.BeginWrite(Int(1));
 
         var reads = Enumerable.Range(0, 50).Select(_ => reader.ReadAsync(Int(1)).AsTask()).ToList();
-        await Task.Delay(20);
-        reads.Should().OnlyContain(read => !read.IsCompleted, "the write has not ended");
+        _time.Advance(hold - TimeSpan.FromMilliseconds(1));
+        reads.Should().OnlyContain(read => !read.IsCompleted, "the write has not ended and the hold has a millisecond left");
         cache.EndWrite(ticket, WriteCompletion.Install, Int(7));
 
         (await Task.WhenAll(reads)).Should().OnlyContain(r => r == ReadResult.Of(Int(7)));
         _database.Reads.Should().Be(0);
-    }
+    });
 
     [Fact]
-    public async Task Read_held_by_a_write_that_outlasts_the_hold_reads_the_database_itself()
+    public Task Read_held_by_a_write_that_outlasts_the_hold_reads_the_database_itself() => VirtualTime.RunAsync(async () =>
     {
         await _database.Store.WriteAsync(Int(1), Int(42));
-        var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, _stats);
-        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
+        var hold = TimeSpan.FromMilliseconds(20);
+        var cache = new CacheStore(CacheOptions.Default with { HoldReadsDuringWrites = hold }, _time, _stats);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, _time);
         cache.BeginWrite(Int(1));
 
-        (await reader.ReadAsync(Int(1))).Should().Be(ReadResult.Of(Int(42)));
+        var read = reader.ReadAsync(Int(1)).AsTask();
+        _time.Advance(hold - TimeSpan.FromMilliseconds(1));
+        read.IsCompleted.Should().BeFalse("the hold has a millisecond left");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        read.IsCompleted.Should().BeTrue("the hold is over: the reader waits no longer for the write");
+
+        (await read).Should().Be(ReadResult.Of(Int(42)));
         _database.Reads.Should().Be(1);
-    }
+    });
 
     [Fact]
     public async Task Failed_fill_fails_every_waiter_and_the_next_read_tries_again()
