@@ -2,6 +2,7 @@ using CacheNode.Cache;
 using CacheNode.Protocol;
 using CacheNode.Threading;
 using CacheNode.WriteBehind;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.WriteBehind;
@@ -11,11 +12,14 @@ public sealed class DirtyBufferTests
     private const long Delay = 100;
     private static readonly TickSpan DelaySpan = new(Delay);
     private static readonly Func<RawJson, bool> Always = _ => true;
+    // The timestamps are the tests' own, passed in; the clock only sets how many ticks make a second
+    // (a parked key is looked at again a twentieth of a second later), the same on every machine.
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void Key_waiting_out_a_retry_backoff_does_not_hold_back_keys_behind_it()
     {
-        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 10, _time);
         Stage(buffer, 1, 10, version: 1, now: 0);
         var first = buffer.TakeDue(max: 10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
         buffer.Complete(first, succeeded: false, retryAt: At(1_000_000));
@@ -31,7 +35,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Keys_become_due_in_the_order_they_became_dirty_and_urgent_skips_the_delay()
     {
-        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 10, _time);
         Stage(buffer, 1, 10, version: 1, now: 0);
         Stage(buffer, 2, 20, version: 2, now: 50);
 
@@ -43,7 +47,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Write_during_a_flush_keeps_the_key_dirty_with_the_newer_value()
     {
-        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 10, _time);
         Stage(buffer, 1, 10, version: 1, now: 0);
         var taken = buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
         Stage(buffer, 1, 11, version: 2, now: Delay).Should().Be(StageResult.Coalesced);
@@ -60,7 +64,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Key_that_may_not_be_flushed_yet_waits_without_holding_back_the_others_and_goes_once_allowed()
     {
-        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 10, _time);
         Stage(buffer, 1, 10, version: 1, now: 0);
         Stage(buffer, 2, 20, version: 2, now: 0);
         var allowed = new HashSet<RawJson> { Int(2) };
@@ -76,7 +80,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Adopted_entry_never_replaces_a_newer_version_and_joins_the_queue_when_new()
     {
-        var buffer = new DirtyBuffer(capacity: 1, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 1, _time);
         Stage(buffer, 1, 10, version: 5, now: 0);
 
         buffer.Adopt(Int(1), Int(9), version: 4, now: At(0), Ticket(1)).Should().BeFalse();
@@ -90,7 +94,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Forget_drops_an_entry_no_newer_than_the_version_flushed_elsewhere_and_its_flush_in_flight_no_longer_counts()
     {
-        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 10, _time);
         Stage(buffer, 1, 10, version: 5, now: 0);
         var inFlight = buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
 
@@ -104,7 +108,7 @@ public sealed class DirtyBufferTests
     [Fact]
     public void Outcome_of_a_forgotten_entrys_flush_says_nothing_about_a_later_entry_of_the_same_key()
     {
-        var buffer = new DirtyBuffer(capacity: 10, TimeProvider.System);
+        var buffer = new DirtyBuffer(capacity: 10, _time);
         Stage(buffer, 1, 10, version: 5, now: 0);
         var old = buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Single();
         buffer.Forget(Int(1), throughVersion: 5);
