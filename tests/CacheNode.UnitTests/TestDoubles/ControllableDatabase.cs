@@ -4,8 +4,8 @@ using CacheNode.Protocol;
 namespace CacheNode.UnitTests.TestDoubles;
 
 /// <summary>
-/// The real <see cref="LocalDatabase"/> behind switches a test can throw: hold reads at a gate, fail the
-/// next writes, slow writes down; and counters of what reached it.
+/// The real <see cref="LocalDatabase"/> behind switches a test can throw: hold reads or writes at a gate,
+/// fail the next writes; and counters of what reached it.
 /// </summary>
 internal sealed class ControllableDatabase : IKeyValueDatabase
 {
@@ -28,8 +28,8 @@ internal sealed class ControllableDatabase : IKeyValueDatabase
     /// <summary>While set, reads wait for this task before answering (and a faulted task fails them).</summary>
     public Task? ReadGate { get; set; }
 
-    /// <summary>Awaited by every write before it applies.</summary>
-    public TimeSpan WriteLatency { get; set; }
+    /// <summary>While set, writes wait for this task before they apply (counted as started and in flight meanwhile).</summary>
+    public Task? WriteGate { get; set; }
 
     /// <summary>Called once per read after it has read the store, before the gate (to interleave a write).</summary>
     public Func<Task>? AfterReadBeforeReply { get; set; }
@@ -69,9 +69,9 @@ internal sealed class ControllableDatabase : IKeyValueDatabase
         try
         {
             UpdateMax(inFlight);
-            if (WriteLatency > TimeSpan.Zero)
+            if (WriteGate is { } gate)
             {
-                await Task.Delay(WriteLatency, cancellationToken);
+                await gate.WaitAsync(cancellationToken);
             }
 
             if (Interlocked.Decrement(ref _failingWrites) >= 0)

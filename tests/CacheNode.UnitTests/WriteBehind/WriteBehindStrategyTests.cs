@@ -5,6 +5,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.UnitTests.TestDoubles;
 using CacheNode.WriteBehind;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.WriteBehind;
@@ -14,6 +15,8 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private readonly ControllableDatabase _database = new();
     private readonly NodeStats _stats = new();
+    // Stands still: no write delay runs out, however slow the machine; only flush and drain skip it.
+    private readonly FakeTimeProvider _time = new();
     // A single node sends nothing to peers: this writer only stands in for the node's output.
     private readonly MessageWriter _output = new(Stream.Null);
     private WriteBehindStrategy? _strategy;
@@ -59,16 +62,20 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     [Fact]
     public async Task Flusher_writes_in_batches_with_bounded_concurrency()
     {
-        _database.WriteLatency = TimeSpan.FromMilliseconds(20);
+        var gate = new TaskCompletionSource();
+        _database.WriteGate = gate.Task;
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long, BatchSize = 4 });
         for (var key = 0; key < 20; key++)
         {
             await strategy.WriteAsync(Int(key), Int(key * 10));
         }
 
-        await strategy.FlushAsync();
+        var flush = strategy.FlushAsync().AsTask();
+        await WaitUntil(() => _database.Writes >= 4); // the first batch, held at the gate
+        gate.SetResult();
+        await flush;
 
-        _database.MaxWritesInFlight.Should().BeInRange(2, 4, "a batch writes several keys at once, never more than the batch size");
+        _database.MaxWritesInFlight.Should().Be(4, "a batch writes its keys at once, never more than the batch size");
         _database.Writes.Should().Be(20);
         _database.Store.Count.Should().Be(20);
     }
@@ -76,7 +83,9 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     [Fact]
     public async Task Failed_flushes_are_retried_until_the_database_takes_the_value()
     {
-        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero });
+        // On the real clock: the flusher sleeps out a retry's backoff on a semaphore's own timer
+        // (AsyncSignal.WaitAsync(TimeSpan)), which a virtual clock does not move.
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero }, time: TimeProvider.System);
         _database.FailNextWrites(3);
         await strategy.WriteAsync(Int(1), Int(5));
 
@@ -90,12 +99,14 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     [Fact]
     public async Task Write_during_an_in_flight_flush_is_flushed_after_it_and_not_lost()
     {
-        _database.WriteLatency = TimeSpan.FromMilliseconds(100);
+        var gate = new TaskCompletionSource();
+        _database.WriteGate = gate.Task;
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero });
         await strategy.WriteAsync(Int(1), Int(1));
-        await WaitUntil(() => _database.Writes == 1);
+        await WaitUntil(() => _database.Writes == 1); // its flush is under way, held at the gate
 
         await strategy.WriteAsync(Int(1), Int(2));
+        gate.SetResult();
         await strategy.FlushAsync();
 
         (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(2));
@@ -166,7 +177,9 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
             await strategy.WriteAsync(Int(key), Int(key));
         }
 
-        var left = await strategy.DrainAsync(TimeSpan.FromSeconds(20));
+        // The budget is on the fake clock, which stands still: the real-time bound turns a drain that
+        // never ends into a failure.
+        var left = await strategy.DrainAsync(TimeSpan.FromSeconds(20)).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
 
         left.Should().Be(0);
         _database.Store.Count.Should().Be(100);
@@ -179,12 +192,17 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
     [Fact]
     public async Task Flush_waits_for_writes_acked_before_it()
     {
-        _database.WriteLatency = TimeSpan.FromMilliseconds(30);
+        var gate = new TaskCompletionSource();
+        _database.WriteGate = gate.Task;
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.FromSeconds(5) });
         await strategy.WriteAsync(Int(1), Int(1));
         await strategy.WriteAsync(Int(2), Int(2));
 
-        await strategy.FlushAsync();
+        var flush = strategy.FlushAsync().AsTask();
+        await WaitUntil(() => _database.Writes == 2);
+        flush.IsCompleted.Should().BeFalse("both writes are still on their way to the database");
+        gate.SetResult();
+        await flush;
 
         _database.Store.Count.Should().Be(2);
     }
@@ -240,18 +258,19 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         (await strategy.ReadAsync(Int(1))).Found.Should().BeFalse();
     }
 
-    private WriteBehindStrategy Create(WriteBehindOptions options, CacheOptions? cacheOptions = null)
+    private WriteBehindStrategy Create(WriteBehindOptions options, CacheOptions? cacheOptions = null, TimeProvider? time = null)
     {
-        var cache = new CacheStore(cacheOptions ?? CacheOptions.Default, TimeProvider.System, _stats);
-        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
+        time ??= _time;
+        var cache = new CacheStore(cacheOptions ?? CacheOptions.Default, time, _stats);
+        var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, time);
         var singleNode = new WriteBehindSetup(
             options,
             new ClusterMembership("n1", ["n1"]),
             new LeaseTiming(Lease: Long, PeerTimeout: Long, DatabaseTimeout: Long),
             BackupMode.SingleNode,
             ForwardTimeout: Long);
-        var rpc = new RpcClient(_output, () => "n1", TimeProvider.System);
-        _strategy = WriteBehindModule.Create(singleNode, reader, _database, rpc, new NodeServices(TimeProvider.System, _stats, Log.Silent)).Local;
+        var rpc = new RpcClient(_output, () => "n1", time);
+        _strategy = WriteBehindModule.Create(singleNode, reader, _database, rpc, new NodeServices(time, _stats, Log.Silent)).Local;
         return _strategy;
     }
 
