@@ -28,8 +28,26 @@ internal sealed record RunSummary(
     /// <summary>Lease renewals (lease_request, lease_ok) per second of the run.</summary>
     public double LeaseMessagesPerSecond { get; init; }
 
-    /// <summary>Requests forwarded to a key's owner and their replies, per client op (write-behind).</summary>
+    /// <summary>Requests forwarded to a key's home or owner and their replies, per client op.</summary>
     public double ForwardMessagesPerOp { get; init; }
+
+    /// <summary>Fills from a key's home (fill, fill_ok) per client op.</summary>
+    public double FillMessagesPerOp { get; init; }
+
+    /// <summary>
+    /// Messages between nodes a write or cas caused, per write: revocations and their acks (and the first
+    /// design's releases), and the write forwarded to the key's home and its reply.
+    /// </summary>
+    public double MessagesPerWrite { get; init; }
+
+    /// <summary>Holders revoked per write or cas (the nodes' <c>invalidations_sent</c>): what a write's messages should follow.</summary>
+    public double HoldersPerWrite { get; init; }
+
+    /// <summary>
+    /// Messages no client operation asked for, per node per second: lease renewals (first design) and
+    /// write-behind's replication heartbeats and copies (backup, recover and their replies).
+    /// </summary>
+    public double BackgroundMessagesPerNodePerSecond { get; init; }
 
     /// <summary>Share of operations that got error 11 or no definite answer (timeout, indefinite error).</summary>
     public double Unavailable { get; init; }
@@ -90,6 +108,10 @@ internal sealed record RunSummary(
         var okWrites = ops.Where(r => r.Status == OpStatus.Ok && r.Kind is OpKind.Write or OpKind.Cas).Select(r => r.LatencyMs).ToList();
         var forwarded = byType.Where(p => p.Key is "read" or "read_ok" or "write" or "write_ok" or "cas" or "cas_ok" or "invalidate" or "invalidate_ok")
             .Sum(p => p.Value);
+        var forwardedWrites = Sent("write", "write_ok", "cas", "cas_ok");
+        var seconds = Math.Max(0.001, result.Duration.TotalSeconds);
+        var holdersRevoked = result.NodeStats.Values.Sum(stats => stats?["invalidations_sent"]?.GetValue<long>() ?? 0);
+        var nodes = Math.Max(1, result.Options.NodeCount);
         return new RunSummary(
             ops.Count,
             ok,
@@ -110,6 +132,10 @@ internal sealed record RunSummary(
             InvalidationMessagesPerWrite = (double)Sent("revoke", "revoke_ok", "release") / writes,
             LeaseMessagesPerSecond = Sent("lease_request", "lease_ok") / Math.Max(0.001, result.Duration.TotalSeconds),
             ForwardMessagesPerOp = (double)forwarded / all,
+            FillMessagesPerOp = (double)Sent("fill", "fill_ok") / all,
+            MessagesPerWrite = (double)(Sent("revoke", "revoke_ok", "release") + forwardedWrites) / writes,
+            HoldersPerWrite = (double)holdersRevoked / writes,
+            BackgroundMessagesPerNodePerSecond = Sent("lease_request", "lease_ok", "backup", "backup_ok", "recover", "recover_ok") / seconds / nodes,
             Unavailable = ops.Count == 0 ? 0 : (double)ops.Count(r => r.Status == OpStatus.Info || r.ErrorCode == 11) / ops.Count,
             WorstWriteMs = okWrites.Count == 0 ? 0 : okWrites.Max(),
             ReplicationMessagesPerSecond = Sent("backup", "backup_ok", "recover", "recover_ok") / Math.Max(0.001, result.Duration.TotalSeconds),
