@@ -5,13 +5,13 @@ namespace CacheNode.Cache;
 /// <param name="Ttl">Lifetime of a cached value, counted from when its fill started.</param>
 /// <param name="TtlJitter">Fraction (0..1) by which each entry's TTL is randomly shortened, so entries filled together do not expire together.</param>
 /// <param name="NegativeTtl">Lifetime of a "key does not exist" entry; zero disables negative caching.</param>
-/// <param name="PeerLeased">
-/// In a cluster with write-through or cache-aside: nothing is served or installed except while the node
-/// holds a lease from every peer (<see cref="CacheStore.ExtendServingLease"/>); when the lease lapses the
-/// whole cache is dropped, since a peer it can no longer hear from may have written anything.
+/// <param name="StartupFence">
+/// How long after the cache is created nothing is served or installed: where the database outlives the
+/// node (lin-kv), a write this node's earlier run sent just before it crashed may still land that long
+/// after; a value read before then could be overwritten unseen.
 /// </param>
 /// <param name="HoldReadsDuringWrites">
-/// A miss on a key with a write in progress (this node's, or a peer's revocation) waits up to this long for
+/// A miss on a key with a write in progress waits up to this long for
 /// the write to end instead of reading the database: the write usually ends with the new value cached,
 /// so the read costs nothing. Zero reads the database at once.
 /// </param>
@@ -21,7 +21,7 @@ internal sealed record CacheOptions(
     TimeSpan Ttl,
     double TtlJitter,
     TimeSpan NegativeTtl,
-    bool PeerLeased,
+    TimeSpan StartupFence,
     double EarlyRefreshBeta,
     TimeSpan HoldReadsDuringWrites = default)
 {
@@ -30,6 +30,6 @@ internal sealed record CacheOptions(
         Ttl: TimeSpan.FromSeconds(30),
         TtlJitter: 0.1,
         NegativeTtl: TimeSpan.FromSeconds(5),
-        PeerLeased: false,
+        StartupFence: TimeSpan.Zero,
         EarlyRefreshBeta: 1.0);
 }

@@ -26,9 +26,8 @@ internal sealed class CacheStore
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
     private long _lastEpoch;
-    // Peer-leased caches serve nothing until the first lease arrives; a lapse empties the cache once.
-    private Timestamp _servableUntil;
-    private bool _lapsed;
+    // Nothing is served or installed before this moment (the startup fence).
+    private readonly Timestamp _servableFrom;
 
     public CacheStore(CacheOptions options, TimeProvider time, NodeStats stats)
     {
@@ -36,8 +35,7 @@ internal sealed class CacheStore
         _options = options;
         _time = time;
         _stats = stats;
-        _servableUntil = options.PeerLeased ? Timestamp.LongAgo : Timestamp.Never;
-        _lapsed = options.PeerLeased;
+        _servableFrom = time.Now() + time.SpanRoundedUp(options.StartupFence);
     }
 
     public CacheOptions Options => _options;
@@ -63,7 +61,7 @@ internal sealed class CacheStore
         var now = _time.Now();
         lock (_gate)
         {
-            if (!CheckServableOrLapse(now))
+            if (!IsServableAt(now))
             {
                 _stats.BypassRead();
                 return CacheLookup.Bypass();
@@ -115,9 +113,13 @@ internal sealed class CacheStore
         }
     }
 
+    /// <summary>Finishes a fill whose value may be cached for the whole time to live (see the overload).</summary>
+    public bool CompleteFill(FillFlight flight, ReadResult result) => CompleteFill(flight, result, Timestamp.Never);
+
     /// <summary>Finishes a fill: installs the result if the key's epoch has not moved, then releases its waiters.</summary>
+    /// <param name="cacheableUntil">Until when the result may be served (a key lease from the key's home), on top of the time to live; <see cref="Timestamp.Never"/> for no limit.</param>
     /// <returns>Whether the value was installed.</returns>
-    public bool CompleteFill(FillFlight flight, ReadResult result)
+    public bool CompleteFill(FillFlight flight, ReadResult result, Timestamp cacheableUntil)
     {
         var now = _time.Now();
         bool installed;
@@ -127,14 +129,19 @@ internal sealed class CacheStore
             slot.Fill = null;
             // A write still in progress may land after the database answered this fill (under
             // write-behind, until its flush): its end decides what is cached, not the fill.
-            installed = slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && CheckServableOrLapse(now);
+            var current = slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && IsServableAt(now);
+            installed = current && now < cacheableUntil;
             if (installed)
             {
-                Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt);
+                Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt, cacheableUntil);
             }
             else
             {
-                _stats.RejectedStaleFill();
+                if (!current)
+                {
+                    _stats.RejectedStaleFill();
+                }
+
                 ForgetIfIdle(flight.Key, slot);
             }
         }
@@ -156,10 +163,7 @@ internal sealed class CacheStore
         flight.Fail(error);
     }
 
-    /// <summary>
-    /// Marks the start of a write (this node's, or a peer's revocation of the key): the cached copy goes,
-    /// and fills already in flight can no longer install.
-    /// </summary>
+    /// <summary>Marks the start of a write: the cached copy goes, and fills already in flight can no longer install.</summary>
     /// <remarks>
     /// The copy goes now, not when the write ends: once the database has the new value another node may
     /// read it, and from then on no node may serve the old one.
@@ -218,7 +222,7 @@ internal sealed class CacheStore
             {
                 // Every change to the key, from any node, moves its epoch here first; so with the epoch
                 // unchanged the database still holds what the set-aside entry says.
-                if (uncontended && setAside is not null && now < setAside.ValidUntil && CheckServableOrLapse(now) && slot.Entry is null)
+                if (uncontended && setAside is not null && now < setAside.ValidUntil && IsServableAt(now) && slot.Entry is null)
                 {
                     if (_sieve.Count >= _options.MaxEntries)
                     {
@@ -235,9 +239,9 @@ internal sealed class CacheStore
             }
 
             slot.Epoch = NextEpoch();
-            if (completion == WriteCompletion.Install && uncontended && CheckServableOrLapse(now))
+            if (completion == WriteCompletion.Install && uncontended && IsServableAt(now))
             {
-                Install(slot, ticket.Key, ReadResult.Of(value), ticket.StartedAt, now - ticket.StartedAt);
+                Install(slot, ticket.Key, ReadResult.Of(value), ticket.StartedAt, now - ticket.StartedAt, Timestamp.Never);
                 return true;
             }
 
@@ -251,7 +255,7 @@ internal sealed class CacheStore
         }
     }
 
-    /// <summary>Drops the key's entry and stops any in-flight fill from installing.</summary>
+    /// <summary>Drops the key's entry and stops any in-flight fill from installing (a <c>revoke</c> from the key's home).</summary>
     /// <returns>Whether an entry was dropped.</returns>
     public bool Invalidate(RawJson key)
     {
@@ -277,53 +281,47 @@ internal sealed class CacheStore
     }
 
     /// <summary>
-    /// Peer-leased caches: the node now holds a lease from every peer until <paramref name="until"/>. A
-    /// lease that ran out before this call drops the whole cache first, so an extension never bridges a
-    /// gap in which a peer may have written unseen.
+    /// Drops every key <paramref name="match"/> selects, entries and in-flight fills alike (a home that
+    /// restarted revokes everything it may have granted).
     /// </summary>
-    public void ExtendServingLease(Timestamp until)
+    /// <returns>How many entries were dropped.</returns>
+    public int InvalidateWhere(Func<RawJson, bool> match)
     {
-        var now = _time.Now();
+        var dropped = 0;
         lock (_gate)
         {
-            var wasServing = CheckServableOrLapse(now);
-            if (until > _servableUntil)
+            foreach (var (key, slot) in _slots.ToList())
             {
-                _servableUntil = until;
-                _lapsed = !(now < until);
-                if (!wasServing && !_lapsed)
+                if (!match(key))
                 {
-                    // Back from a lapse: a write or revocation that began without a lease must not
-                    // install under this one (another writer may have waited this node out meanwhile).
-                    MoveEveryEpoch();
+                    continue;
                 }
+
+                slot.Epoch = NextEpoch();
+                slot.SetAside = null;
+                if (slot.Entry is not null)
+                {
+                    RemoveEntry(slot);
+                    dropped++;
+                }
+
+                ForgetIfIdle(key, slot);
             }
         }
+
+        return dropped;
     }
 
-    /// <summary>
-    /// Whether entries may be served and installed now (always, unless the cache is peer-leased). Like any
-    /// call, it may be the one that notices the lease ran out, and so drops the cache.
-    /// </summary>
-    public bool IsServing
-    {
-        get
-        {
-            var now = _time.Now();
-            lock (_gate)
-            {
-                return CheckServableOrLapse(now);
-            }
-        }
-    }
+    /// <summary>Whether entries may be served and installed now (not during the startup fence).</summary>
+    public bool IsServing => IsServableAt(_time.Now());
 
-    /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics); may notice a lapse, as <see cref="IsServing"/>.</summary>
+    /// <summary>Whether the key has an entry that would be served now (for tests and diagnostics).</summary>
     public bool TryPeek(RawJson key, out ReadResult value)
     {
         var now = _time.Now();
         lock (_gate)
         {
-            if (CheckServableOrLapse(now) && _slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
+            if (IsServableAt(now) && _slots.TryGetValue(key, out var slot) && slot.Entry is { } entry && now < entry.ValidUntil)
             {
                 value = entry.Value;
                 return true;
@@ -334,7 +332,7 @@ internal sealed class CacheStore
         return false;
     }
 
-    private void Install(KeySlot slot, RawJson key, ReadResult value, Timestamp filledAt, TickSpan fillDuration)
+    private void Install(KeySlot slot, RawJson key, ReadResult value, Timestamp filledAt, TickSpan fillDuration, Timestamp cacheableUntil)
     {
         var lifetime = value.Found ? _options.Ttl : _options.NegativeTtl;
         if (lifetime <= TimeSpan.Zero)
@@ -351,7 +349,7 @@ internal sealed class CacheStore
 
         var jittered = lifetime * (1 - (_options.TtlJitter * Random.Shared.NextDouble()));
         // Rounded down: the entry errs towards a shorter life.
-        var validUntil = filledAt + _time.SpanRoundedDown(jittered);
+        var validUntil = Timestamp.Min(filledAt + _time.SpanRoundedDown(jittered), cacheableUntil);
 
         if (slot.Entry is not null)
         {
@@ -407,41 +405,7 @@ internal sealed class CacheStore
         return now.Ticks + gap >= entry.ValidUntil.Ticks;
     }
 
-    // Called under the lock. Whether entries may be served and installed now; if not, and the lease has
-    // just run out, the cache lapses: the first call after that drops every entry and moves every epoch,
-    // so no fill or write that started under the old lease installs under a later one.
-    private bool CheckServableOrLapse(Timestamp now)
-    {
-        if (now < _servableUntil)
-        {
-            return true;
-        }
-
-        if (!_lapsed)
-        {
-            _lapsed = true;
-            _stats.LeaseLapse();
-            MoveEveryEpoch();
-        }
-
-        return false;
-    }
-
-    // Under the lock: drops every entry and moves every epoch, so nothing that began before can install.
-    private void MoveEveryEpoch()
-    {
-        foreach (var (key, slot) in _slots.ToList())
-        {
-            slot.Epoch = NextEpoch();
-            slot.SetAside = null;
-            if (slot.Entry is not null)
-            {
-                RemoveEntry(slot);
-            }
-
-            ForgetIfIdle(key, slot);
-        }
-    }
+    private bool IsServableAt(Timestamp now) => now >= _servableFrom;
 
     private long NextEpoch() => ++_lastEpoch;
 }

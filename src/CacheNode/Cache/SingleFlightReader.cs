@@ -5,9 +5,9 @@ using CacheNode.Protocol;
 namespace CacheNode.Cache;
 
 /// <summary>
-/// The read path every strategy shares: serve from the cache; on a miss, at most one database read per
-/// key is in flight and every other reader of that key waits for it; hot keys are refreshed early in the
-/// background.
+/// The read path every strategy shares: serve from the cache; on a miss, at most one fill per key is in
+/// flight (from the database, or in a cluster from the key's home) and every other reader of that key
+/// waits for it; hot keys are refreshed early in the background.
 /// </summary>
 internal sealed class SingleFlightReader
 {
@@ -17,22 +17,35 @@ internal sealed class SingleFlightReader
 
     private readonly CacheStore _cache;
     private readonly IKeyValueDatabase _database;
+    private readonly IFillSource _source;
     private readonly Log _log;
     private readonly CancellationToken _lifetime;
     private readonly TimeProvider _time;
 
-    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider time)
+    /// <param name="database">What a read that must not wait for a fill reads directly (always safe: the database is linearizable).</param>
+    /// <param name="source">Where fills come from; the database itself if null.</param>
+    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider time, IFillSource? source = null)
     {
         _time = time;
         _cache = cache;
         _database = database;
+        _source = source ?? new DatabaseFillSource(database);
         _log = log;
         _lifetime = lifetime;
     }
 
     public CacheStore Cache => _cache;
 
-    public async ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default)
+    public async ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
+        (await ReadTrackedAsync(key, cancellationToken)).Result;
+
+    /// <summary>
+    /// Reads as <see cref="ReadAsync"/> does, and says whether the value is <em>settled</em>: served from the
+    /// cache, or read by a fill that was installed, so no write of the key was in progress while it was
+    /// read and none began before it was installed. A value read around a write (the database read
+    /// directly) is not.
+    /// </summary>
+    public async ValueTask<TrackedRead> ReadTrackedAsync(RawJson key, CancellationToken cancellationToken = default)
     {
         for (var round = 0; round < MaxJoinRounds; round++)
         {
@@ -45,10 +58,10 @@ internal sealed class SingleFlightReader
                         _ = RefreshInBackgroundAsync(refresh);
                     }
 
-                    return lookup.Value;
+                    return new TrackedRead(lookup.Value, Settled: true);
 
                 case CacheLookupKind.Bypass:
-                    return await _database.ReadAsync(key, cancellationToken);
+                    return new TrackedRead(await _database.ReadAsync(key, cancellationToken), Settled: false);
 
                 case CacheLookupKind.WaitForWrite:
                     try
@@ -57,8 +70,8 @@ internal sealed class SingleFlightReader
                     }
                     catch (TimeoutException)
                     {
-                        // A slow write (a peer waiting out a lease): do not keep the reader waiting on it.
-                        return await _database.ReadAsync(key, cancellationToken);
+                        // A slow write (a home waiting out a lease): do not keep the reader waiting on it.
+                        return new TrackedRead(await _database.ReadAsync(key, cancellationToken), Settled: false);
                     }
 
                     break;
@@ -72,7 +85,7 @@ internal sealed class SingleFlightReader
                     var outcome = await lookup.Flight!.Completion.WaitAsync(cancellationToken);
                     if (outcome.Published)
                     {
-                        return outcome.Result;
+                        return new TrackedRead(outcome.Result, Settled: true);
                     }
 
                     // The fill lost a race with a write: its value may predate this reader's request.
@@ -80,15 +93,15 @@ internal sealed class SingleFlightReader
             }
         }
 
-        return await _database.ReadAsync(key, cancellationToken);
+        return new TrackedRead(await _database.ReadAsync(key, cancellationToken), Settled: false);
     }
 
-    private async ValueTask<ReadResult> FillAsync(FillFlight flight, CancellationToken cancellationToken)
+    private async ValueTask<TrackedRead> FillAsync(FillFlight flight, CancellationToken cancellationToken)
     {
-        ReadResult result;
+        SourcedValue sourced;
         try
         {
-            result = await _database.ReadAsync(flight.Key, cancellationToken);
+            sourced = await _source.ReadAsync(flight.Key, flight.StartedAt, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -96,8 +109,8 @@ internal sealed class SingleFlightReader
             throw;
         }
 
-        _cache.CompleteFill(flight, result);
-        return result;
+        var installed = _cache.CompleteFill(flight, sourced.Result, sourced.CacheableUntil);
+        return new TrackedRead(sourced.Result, installed);
     }
 
     private async Task RefreshInBackgroundAsync(FillFlight flight)
@@ -113,3 +126,6 @@ internal sealed class SingleFlightReader
         }
     }
 }
+
+/// <summary>A value read, and whether it was settled (see <see cref="SingleFlightReader.ReadTrackedAsync"/>).</summary>
+internal readonly record struct TrackedRead(ReadResult Result, bool Settled);

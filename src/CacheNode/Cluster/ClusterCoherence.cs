@@ -1,48 +1,112 @@
-using CacheNode.Cache;
+using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+using CacheNode.Threading;
 
 namespace CacheNode.Cluster;
 
 /// <summary>
-/// Everything that keeps the caches of write-through and cache-aside nodes coherent: the leases this
-/// node holds and grants, the revocations it holds for its peers' writes, and the invalidator its own
-/// writes go through. Started at <c>init</c>, disposed at shutdown.
+/// What keeps the caches of write-through and cache-aside nodes coherent. Every key has a home (the
+/// first node in its rendezvous ranking): the home alone writes the key, records which peers it let
+/// cache it (<see cref="Holders"/>), and revokes exactly those before each write
+/// (<see cref="Revoker"/>); the other nodes fill from the home (<see cref="Fills"/>).
 /// </summary>
 internal sealed class ClusterCoherence : IAsyncDisposable
 {
-    private readonly LeaseRenewer _renewer;
+    private readonly ClusterMembership _membership;
+    private readonly LeaseTiming _timing;
+    private readonly RpcClient _rpc;
+    private readonly NodeServices _services;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _clearing = [];
 
-    public ClusterCoherence(
-        ClusterMembership membership,
-        LeaseTiming timing,
-        CacheStore cache,
-        RpcClient rpc,
-        MessageWriter writer,
-        NodeServices services)
+    public ClusterCoherence(ClusterMembership membership, LeaseTiming timing, IKeyValueDatabase database, RpcClient rpc, TimeSpan fillTimeout, NodeServices services)
     {
-        var (time, stats, log) = services;
-        var held = new HeldLeases(membership.Peers, timing, cache, time);
-        Grants = new GrantedLeases(membership.Peers, timing, time);
-        Revocations = new ReceivedRevocations(cache, time, stats, timing.RevocationTtl);
-        var outboxes = membership.Peers
-            .Select(peer => new PeerOutbox(peer, rpc, writer, () => membership.NodeId, timing, stats, log))
-            .ToArray();
-        Invalidator = new PeerInvalidator(outboxes, Grants, timing, time, stats);
-        _renewer = new LeaseRenewer(membership.Peers, rpc, held, Revocations, timing, time, log);
+        _membership = membership;
+        _timing = timing;
+        _rpc = rpc;
+        _services = services;
+        Ownership = new KeyOwnership(membership.NodeIds);
+        Holders = new HolderTable(membership.Peers, timing, services.Time);
+        Revoker = new HolderRevoker(
+            Holders,
+            membership.Peers.Select(peer => new RevokeOutbox(peer, rpc, timing.PeerTimeout, services)),
+            timing.PeerTimeout,
+            services);
+        Fills = new HomeFillSource(membership, Ownership, database, rpc, timing, fillTimeout, services);
     }
 
-    public GrantedLeases Grants { get; }
+    public KeyOwnership Ownership { get; }
 
-    public ReceivedRevocations Revocations { get; }
+    /// <summary>Which peers may hold which of this node's keys.</summary>
+    public HolderTable Holders { get; }
 
-    public PeerInvalidator Invalidator { get; }
+    /// <summary>The home's half of a write: revoke the holders, or wait them out.</summary>
+    public HolderRevoker Revoker { get; }
 
-    public void Start() => _renewer.Start();
+    /// <summary>Where misses fill from: the database for this node's keys, the home for the others.</summary>
+    public HomeFillSource Fills { get; }
+
+    /// <summary>
+    /// Asks every peer to drop whatever this node's earlier run (before a crash) may have let it cache, so
+    /// that writes need not revoke every peer for a lease's length after a restart; idempotent.
+    /// </summary>
+    public void Start()
+    {
+        lock (_clearing)
+        {
+            if (_clearing.Count == 0)
+            {
+                _clearing.AddRange(_membership.Peers.Select(peer => ClearEarlierRunAsync(peer, _stopping.Token)));
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _renewer.DisposeAsync();
-        await Invalidator.DisposeAsync();
+        await _stopping.CancelAsync();
+        Task[] clearing;
+        lock (_clearing)
+        {
+            clearing = [.. _clearing];
+        }
+
+        await Task.WhenAll(clearing);
+        await Revoker.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task ClearEarlierRunAsync(string peer, CancellationToken cancellationToken)
+    {
+        var time = _services.Time;
+        try
+        {
+            // Past that moment nothing the earlier run granted is in use anyway.
+            while (time.Now() < Holders.EarlierRunGrantsUntil)
+            {
+                try
+                {
+                    _services.Stats.PeerMessage();
+                    var reply = await _rpc.CallAsync(peer, new RevokeRequest { Keys = [], All = true }, _timing.PeerTimeout, cancellationToken);
+                    if (reply.Type == "revoke_ok")
+                    {
+                        Holders.EarlierRunCleared(peer);
+                        return;
+                    }
+                }
+                catch (RpcTimeoutException)
+                {
+                    // Unreachable for now: try again while it matters.
+                }
+
+                // Not initialized yet (error 11), or unreachable: the cluster may still be starting.
+                await Task.Delay(_timing.PeerTimeout, time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
     }
 }

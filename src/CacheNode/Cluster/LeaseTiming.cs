@@ -1,12 +1,12 @@
 namespace CacheNode.Cluster;
 
 /// <summary>
-/// The clocks of the invalidation protocol. Nodes never compare timestamps with each other; each side
+/// The clocks of key leases (and of write-behind's custody). Nodes never compare timestamps with each other; each side
 /// measures on its own clock from an event the other cannot have preceded, and the drift margin covers
 /// clocks that run at slightly different rates.
 /// </summary>
-/// <param name="Lease">How long a lease lasts (<c>lease_ms</c>): an unreachable node stops serving within it.</param>
-/// <param name="PeerTimeout">How long a writer waits for revocation acks before waiting out leases instead (<c>peer_timeout_ms</c>).</param>
+/// <param name="Lease">How long a key lease lasts (<c>lease_ms</c>): an unreachable holder stops serving within it.</param>
+/// <param name="PeerTimeout">How long a home waits for revocation acks before waiting out key leases instead (<c>peer_timeout_ms</c>).</param>
 /// <param name="DatabaseTimeout">The longest a database write can stay unanswered (<c>db_timeout_ms</c>).</param>
 /// <param name="DriftFraction">Assumed bound on relative clock-rate drift between two nodes.</param>
 internal sealed record LeaseTiming(TimeSpan Lease, TimeSpan PeerTimeout, TimeSpan DatabaseTimeout, double DriftFraction = 0.01)
@@ -14,7 +14,7 @@ internal sealed record LeaseTiming(TimeSpan Lease, TimeSpan PeerTimeout, TimeSpa
     /// <summary>A fixed allowance on top of the drift (timer and scheduling slack).</summary>
     public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Leases are renewed this often, so one or two lost renewals do not interrupt serving.</summary>
+    /// <summary>Write-behind's custody is renewed this often, so one or two lost heartbeats do not interrupt it.</summary>
     public TimeSpan RenewInterval => Lease / 4;
 
     /// <summary>The holder's view: a lease requested at some moment is good for this long after it, on the holder's clock.</summary>
@@ -24,24 +24,8 @@ internal sealed record LeaseTiming(TimeSpan Lease, TimeSpan PeerTimeout, TimeSpa
     public TimeSpan GrantedFor => Lease * (1 + DriftFraction) + Slack;
 
     /// <summary>
-    /// How long a peer keeps a revocation it acknowledged if no release comes: longer than any write can
-    /// take from its revoke (ack wait, a lease wait, the database round trip), so a revocation never ends
-    /// before its write has landed or failed. A release normally ends it much sooner.
-    /// </summary>
-    public TimeSpan RevocationTtl => ((PeerTimeout + GrantedFor + DatabaseTimeout) * (1 + DriftFraction)) + StallAllowance;
-
-    /// <summary>
     /// How long after a moment a database write sent before it may still land: a node waits this out
     /// before anything that a late write from before (its own earlier run's, a dead peer's) could undo.
     /// </summary>
     public TimeSpan DatabaseFence => (DatabaseTimeout * (1 + DriftFraction)) + Slack;
-
-    /// <summary>Room in <see cref="RevocationTtl"/> for a writer that is slow to get going again (scheduling, a GC pause).</summary>
-    public static readonly TimeSpan StallAllowance = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>
-    /// How long after sending its revocations a writer may still send the database write: the write,
-    /// landing within <see cref="DatabaseTimeout"/>, then lands before any peer's revocation expires.
-    /// </summary>
-    public TimeSpan SendWindow => (RevocationTtl / (1 + DriftFraction)) - DatabaseTimeout - Slack;
 }

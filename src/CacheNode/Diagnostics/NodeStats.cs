@@ -20,7 +20,8 @@ internal sealed class NodeStats
     private long _coalescedWrites;
     private long _rejectedWrites;
     private long _bypassReads;
-    private long _leaseLapses;
+    private long _peerFills;
+    private long _homeUnreachableReads;
     private long _leaseWaits;
     private long _peerMessages;
     private long _forwarded;
@@ -45,7 +46,8 @@ internal sealed class NodeStats
     public long CoalescedWrites => Volatile.Read(ref _coalescedWrites);
     public long RejectedWrites => Volatile.Read(ref _rejectedWrites);
     public long BypassReads => Volatile.Read(ref _bypassReads);
-    public long LeaseLapses => Volatile.Read(ref _leaseLapses);
+    public long PeerFills => Volatile.Read(ref _peerFills);
+    public long HomeUnreachableReads => Volatile.Read(ref _homeUnreachableReads);
     public long LeaseWaits => Volatile.Read(ref _leaseWaits);
     public long PeerMessages => Volatile.Read(ref _peerMessages);
     public long Forwarded => Volatile.Read(ref _forwarded);
@@ -85,16 +87,19 @@ internal sealed class NodeStats
     public void CoalescedWrite() => Interlocked.Increment(ref _coalescedWrites);
     public void RejectedWrite() => Interlocked.Increment(ref _rejectedWrites);
 
-    /// <summary>A read that went straight to the database because the node held no lease from some peer.</summary>
+    /// <summary>A read that went straight to the database during the startup fence.</summary>
     public void BypassRead() => Interlocked.Increment(ref _bypassReads);
 
-    /// <summary>The node's lease ran out and its cache was dropped.</summary>
-    public void LeaseLapse() => Interlocked.Increment(ref _leaseLapses);
+    /// <summary>A miss filled from the key's home (a <c>fill</c> sent).</summary>
+    public void PeerFill() => Interlocked.Increment(ref _peerFills);
 
-    /// <summary>A write waited out a peer's lease because the peer did not acknowledge in time.</summary>
+    /// <summary>A miss that read the database directly because the key's home did not answer a fill.</summary>
+    public void HomeUnreachableRead() => Interlocked.Increment(ref _homeUnreachableReads);
+
+    /// <summary>A write waited out a holder's key lease because the holder did not acknowledge in time.</summary>
     public void LeaseWait() => Interlocked.Increment(ref _leaseWaits);
 
-    /// <summary>A revoke or release message sent to a peer (one message may carry many keys).</summary>
+    /// <summary>A revoke message sent to a peer (one message may carry many keys).</summary>
     public void PeerMessage() => Interlocked.Increment(ref _peerMessages);
 
     /// <summary>A request sent on to the key's owner (write-behind in a cluster).</summary>

@@ -34,12 +34,4 @@ internal static class PeerMessages
         return runtime.Replication
             ?? throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type}: this node runs {runtime.Strategy.Name}, which keeps no backup copies");
     }
-
-    public static void ApplyReleases(ClusterCoherence coherence, string writer, ReleasedWrite[]? releases)
-    {
-        foreach (var release in releases ?? [])
-        {
-            coherence.Revocations.Release(writer, release.Id, release.Value, release.Unchanged);
-        }
-    }
 }

@@ -4,19 +4,26 @@ using CacheNode.Protocol.Messages;
 
 namespace CacheNode.Handlers;
 
-/// <summary><c>revoke</c> (from a peer about to write): drops and holds the keys, applies piggybacked releases, then acknowledges.</summary>
+/// <summary>
+/// <c>revoke</c> (from a key's home, about to write it; or with <c>all</c>, from a home that just
+/// started): drops the keys, so that no fill already on its way installs them either, then acknowledges.
+/// </summary>
 internal sealed class RevokeHandler(NodeContext context)
     : MessageHandler<RevokeRequest>("revoke", ProtocolJsonContext.Default.RevokeRequest)
 {
     protected override ValueTask<OutgoingBody> HandleAsync(MessageHeader header, RevokeRequest request, CancellationToken cancellationToken)
     {
         var coherence = PeerMessages.RequireCoherence(context, header);
-        // Releases first: they were queued before these revocations, possibly for the same keys.
-        PeerMessages.ApplyReleases(coherence, header.Src, request.Release);
-        var ttl = TimeSpan.FromMilliseconds(Math.Clamp(request.TtlMs, 0, 86_400_000));
-        foreach (var revoked in request.Keys)
+        var runtime = context.RequireRuntime();
+        if (request.All)
         {
-            coherence.Revocations.Revoke(header.Src, revoked.Id, revoked.Key, ttl);
+            runtime.Cache.InvalidateWhere(key => coherence.Ownership.OwnerOf(key) == header.Src);
+        }
+
+        foreach (var key in request.Keys)
+        {
+            runtime.Cache.Invalidate(key);
+            context.Stats.InvalidationReceived();
         }
 
         return ValueTask.FromResult<OutgoingBody>(new RevokeOk());

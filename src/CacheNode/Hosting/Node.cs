@@ -44,9 +44,8 @@ internal sealed class Node
             .Add(new FlushHandler(_context))
             .Add(new StatsHandler(_context))
             .Add(new EchoHandler())
-            .Add(new LeaseRequestHandler(_context))
+            .Add(new FillHandler(_context))
             .Add(new RevokeHandler(_context))
-            .Add(new ReleaseHandler(_context))
             .Add(new BackupHandler(_context))
             .Add(new RecoverHandler(_context));
     }

@@ -53,6 +53,19 @@ internal sealed class MessageWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Moves the <c>msg_id</c> counter on to <paramref name="first"/> (never back). A node in a cluster
+    /// starts its ids where no earlier run of it can have reached, so a peer's late reply to a request of
+    /// that run is never taken for the reply to a request of this one.
+    /// </summary>
+    public void ContinueIdsFrom(long first)
+    {
+        lock (_gate)
+        {
+            _nextMsgId = Math.Max(_nextMsgId, first);
+        }
+    }
+
+    /// <summary>
     /// Serializes one message, stamping the next <c>msg_id</c>. <paramref name="beforeQueue"/> runs with that
     /// id before the message can reach the wire, so an RPC waiter is registered before its reply can arrive.
     /// </summary>

@@ -27,7 +27,7 @@ internal sealed class RpcClient
     public async Task<RpcReply> CallAsync(string dest, OutgoingBody body, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var completion = new TaskCompletionSource<RpcReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = new Pending(dest, completion));
+        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = new Pending(dest, body.Type + "_ok", completion));
         try
         {
             return await completion.Task.WaitAsync(timeout, _time, cancellationToken);
@@ -43,14 +43,16 @@ internal sealed class RpcClient
     }
 
     /// <summary>
-    /// Completes the waiter for <paramref name="inReplyTo"/>; false for late or unknown replies, and for a
-    /// reply from anyone but the node the request went to (a client cannot answer for lin-kv).
+    /// Completes the waiter for <paramref name="inReplyTo"/>; false for late or unknown replies, for a
+    /// reply from anyone but the node the request went to (a client cannot answer for lin-kv), and for a
+    /// reply of the wrong type (a late reply to an earlier run's request that happens to share the id).
     /// </summary>
     public bool TryComplete(long inReplyTo, RpcReply reply) =>
         _pending.TryGetValue(inReplyTo, out var pending)
         && pending.Dest == reply.Src
+        && (reply.IsError || reply.Type == pending.ReplyType)
         && _pending.TryRemove(inReplyTo, out _)
         && pending.Completion.TrySetResult(reply);
 
-    private sealed record Pending(string Dest, TaskCompletionSource<RpcReply> Completion);
+    private sealed record Pending(string Dest, string ReplyType, TaskCompletionSource<RpcReply> Completion);
 }

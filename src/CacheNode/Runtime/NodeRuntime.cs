@@ -20,6 +20,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     public required CacheStore Cache { get; init; }
 
+    /// <summary>The single-flight read path over <see cref="Cache"/> (a home answers its peers' fills through it).</summary>
+    public required SingleFlightReader Reader { get; init; }
+
     /// <summary>What client requests go through.</summary>
     public required ICacheStrategy Strategy { get; init; }
 
@@ -29,13 +32,13 @@ internal sealed class NodeRuntime : IAsyncDisposable
     /// <summary>Write-behind's dirty entries and backups, for <c>stats</c> (nothing, for the other strategies).</summary>
     public required IWriteBehindStats WriteBehindStats { get; init; }
 
-    /// <summary>Leases and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
+    /// <summary>Key homes, holders and revocations, for write-through and cache-aside in a cluster; null otherwise.</summary>
     public ClusterCoherence? Coherence { get; init; }
 
     /// <summary>Write-behind's backup copies and custody, for write-behind in a cluster; null otherwise.</summary>
     public ClusterReplication? Replication { get; init; }
 
-    /// <summary>Starts what runs in the background (lease renewals, replication heartbeats); idempotent.</summary>
+    /// <summary>Starts what runs in the background (a restarted home's revocations, replication heartbeats); idempotent.</summary>
     public void StartBackgroundWork()
     {
         Coherence?.Start();

@@ -16,32 +16,44 @@ internal static class NodeRuntimeFactory
         var options = context.Options;
         var membership = new ClusterMembership(nodeId, nodeIds);
         var clustered = membership.Peers.Count > 0;
+        if (clustered)
+        {
+            // A thousand ids per millisecond since the epoch: far more than a node sends, and below 2^53,
+            // so JSON readers that use doubles keep every id exact.
+            context.Writer.ContinueIdsFrom(context.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+        }
         var database = new CountingDatabase(CreateDatabase(context, clustered), context.Stats);
 
-        // Write-through and cache-aside keep a copy of any key on every node, so in a cluster those
-        // copies are only served under leases from every peer. Write-behind keeps each key on its owner
-        // alone, and the proxy keeps nothing.
-        var coherent = clustered && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside && !options.UnsafeNoInvalidation;
+        // Write-through and cache-aside may keep a copy of any key on any node, so in a cluster each key's
+        // home writes it and revokes the copies first, and copies are cached only under the home's key
+        // leases. Write-behind keeps each key on its owner alone, and the proxy keeps nothing.
+        var synchronous = options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside;
+        var coherent = clustered && synchronous && !options.UnsafeNoInvalidation;
+
+        // The clocks of key leases (write-through, cache-aside) and of custody (write-behind) alike.
+        var timing = new LeaseTiming(
+            Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
+            PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
+            DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
+        var forwardTimeout = TimeSpan.FromMilliseconds(options.ForwardTimeoutMs);
+        var coherence = coherent
+            ? new ClusterCoherence(membership, timing, database, context.Rpc, forwardTimeout, context.Services)
+            : null;
+
         var cacheOptions = new CacheOptions(
             MaxEntries: options.MaxEntries,
             Ttl: TimeSpan.FromMilliseconds(options.TtlMs),
             TtlJitter: options.TtlJitter,
             NegativeTtl: TimeSpan.FromMilliseconds(options.NegativeTtlMs),
-            PeerLeased: coherent,
+            // A write this node's earlier run sent as a key's home may still land: nothing it reads before
+            // then may be cached, here or (through its key leases) anywhere. (Write-behind has its own fence,
+            // per recovered key.)
+            StartupFence: coherent ? timing.DatabaseFence : TimeSpan.Zero,
             EarlyRefreshBeta: options.EarlyRefreshBeta,
             // Write-behind serves dirty keys from its buffer; its writes stay pending until their flush.
             HoldReadsDuringWrites: options.Strategy == StrategyKind.WriteBehind ? TimeSpan.Zero : TimeSpan.FromMilliseconds(options.PeerTimeoutMs));
         var cache = new CacheStore(cacheOptions, context.Time, context.Stats);
-        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time);
-
-        // The clocks of leases (write-through, cache-aside) and of custody (write-behind) alike.
-        var timing = new LeaseTiming(
-            Lease: TimeSpan.FromMilliseconds(options.LeaseMs),
-            PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
-            DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
-        var coherence = coherent
-            ? new ClusterCoherence(membership, timing, cache, context.Rpc, context.Writer, context.Services)
-            : null;
+        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time, coherence?.Fills);
 
         var writeBehind = options.Strategy == StrategyKind.WriteBehind
             ? WriteBehindModule.Create(WriteBehindSetupFor(options, membership, timing, database), reader, database, context.Rpc, context.Services)
@@ -53,12 +65,18 @@ internal static class NodeRuntimeFactory
         }
 
         var unsafeOrder = options.UnsafeAckFirst ? UnsafeOrder.AckFirst : options.UnsafeWriteFirst ? UnsafeOrder.WriteFirst : UnsafeOrder.None;
-        var strategy = writeBehind?.Strategy ?? options.Strategy switch
+        // A write lin-kv never answered may land up to a database timeout after it left.
+        var landing = database.Name == "local" ? LandingFence.None : new LandingFence(timing.DatabaseFence, context.Time);
+        var local = writeBehind?.Local ?? options.Strategy switch
         {
-            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, coherence?.Invalidator, unsafeOrder),
+            StrategyKind.CacheAside => new CacheAsideStrategy(reader, database, landing, coherence?.Revoker, unsafeOrder),
             StrategyKind.Proxy => new ProxyStrategy(database),
-            _ => new WriteThroughStrategy(reader, database, coherence?.Invalidator, unsafeOrder),
+            _ => (ICacheStrategy)new WriteThroughStrategy(reader, database, landing, coherence?.Revoker, unsafeOrder),
         };
+        var strategy = writeBehind?.Strategy
+            ?? (coherent
+                ? new HomeForwardingStrategy(local, membership, ForwardedOperations.Writes, context.Rpc, forwardTimeout, forwardTimeout, context.Stats, context.Log)
+                : local);
 
         context.Log.Info($"{nodeId}: {strategy.Name} over {database.Name}, cluster of {nodeIds.Count}");
         if (clustered && options.UnsafeNoInvalidation && options.Strategy is StrategyKind.WriteThrough or StrategyKind.CacheAside)
@@ -82,8 +100,9 @@ internal static class NodeRuntimeFactory
             Membership = membership,
             Database = database,
             Cache = cache,
+            Reader = reader,
             Strategy = strategy,
-            LocalStrategy = writeBehind?.Local ?? strategy,
+            LocalStrategy = local,
             WriteBehindStats = writeBehind?.Local ?? (IWriteBehindStats)NoWriteBehindStats.Instance,
             Coherence = coherence,
             Replication = writeBehind?.Replication,

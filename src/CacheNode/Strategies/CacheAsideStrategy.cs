@@ -7,8 +7,8 @@ namespace CacheNode.Strategies;
 /// <summary>Cache-aside with invalidation: the database first, then the cached copy is deleted; reads fill on a miss.</summary>
 internal sealed class CacheAsideStrategy : SynchronousStrategy
 {
-    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers = null, UnsafeOrder unsafeOrder = UnsafeOrder.None)
-        : base(reader, database, peers, unsafeOrder)
+    public CacheAsideStrategy(SingleFlightReader reader, IKeyValueDatabase database, LandingFence landing, HolderRevoker? holders = null, UnsafeOrder unsafeOrder = UnsafeOrder.None)
+        : base(reader, database, landing, holders, unsafeOrder)
     {
     }
 

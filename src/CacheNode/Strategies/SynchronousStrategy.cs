@@ -8,24 +8,26 @@ namespace CacheNode.Strategies;
 /// <summary>
 /// What write-through and cache-aside share: the database is written before the ack, reads go through
 /// the single-flight cache, and the only difference is what a successful write does to the cached copy.
-/// In a cluster every write, cas and invalidate first revokes the key on every peer (or waits out the
-/// leases of peers that do not answer), and releases it once the database has answered.
+/// In a cluster this runs on the key's home, and every write, cas and invalidate first revokes the key on
+/// the peers that may hold it (or waits out the key leases of holders that do not answer).
 /// </summary>
 internal abstract class SynchronousStrategy : ICacheStrategy
 {
     private readonly SingleFlightReader _reader;
     private readonly IKeyValueDatabase _database;
-    private readonly PeerInvalidator? _peers;
+    private readonly LandingFence _landing;
+    private readonly HolderRevoker? _holders;
     private readonly UnsafeOrder _unsafeOrder;
-    private const int MaxRevokeAttempts = 3;
 
-    /// <param name="peers">Null on a single node (or with invalidation switched off for testing).</param>
+    /// <param name="landing">How long a write that got no answer keeps its key out of the cache.</param>
+    /// <param name="holders">Null on a single node (or with invalidation switched off for testing).</param>
     /// <param name="unsafeOrder">TESTING ONLY: an order that is not linearizable.</param>
-    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, PeerInvalidator? peers, UnsafeOrder unsafeOrder)
+    protected SynchronousStrategy(SingleFlightReader reader, IKeyValueDatabase database, LandingFence landing, HolderRevoker? holders, UnsafeOrder unsafeOrder)
     {
         _reader = reader;
         _database = database;
-        _peers = peers;
+        _landing = landing;
+        _holders = holders;
         _unsafeOrder = unsafeOrder;
     }
 
@@ -41,22 +43,25 @@ internal abstract class SynchronousStrategy : ICacheStrategy
 
     public async ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default)
     {
+        // From here on no fill of the key installs, here or (through this home) on any peer.
         var ticket = Cache.BeginWrite(key);
         // Until the database answers, the write may or may not have happened: drop the cached copy.
         var completion = WriteCompletion.Invalidate;
-        Revocation? revocation = null;
+        var sent = false;
         try
         {
             if (_unsafeOrder != UnsafeOrder.None)
             {
                 // The order this strategy exists to avoid: between the database write and the revocation,
                 // a peer serves the old value from its cache while another fills the new one.
+                sent = true;
                 await _database.WriteAsync(key, value, cancellationToken);
-                revocation = await RevokeUnlessAckFirstAsync(key, AfterWrite, value, cancellationToken);
+                await RevokeAfterWriteAsync(key, cancellationToken);
             }
             else
             {
-                revocation = await RevokeForDatabaseAsync(key, cancellationToken);
+                await RevokeHoldersAsync(key, cancellationToken);
+                sent = true;
                 await _database.WriteAsync(key, value, cancellationToken);
             }
 
@@ -64,8 +69,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         }
         finally
         {
-            Cache.EndWrite(ticket, completion, value);
-            ReleaseOnPeers(revocation, completion, value);
+            EndWrite(ticket, completion, value, unanswered: sent && completion == WriteCompletion.Invalidate);
         }
     }
 
@@ -73,18 +77,20 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     {
         var ticket = Cache.BeginWrite(key);
         var completion = WriteCompletion.Invalidate;
-        Revocation? revocation = null;
+        var sent = false;
         try
         {
             CasResult result;
             if (_unsafeOrder != UnsafeOrder.None)
             {
+                sent = true;
                 result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
-                revocation = await RevokeUnlessAckFirstAsync(key, result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged, to, cancellationToken);
+                await RevokeAfterWriteAsync(key, cancellationToken);
             }
             else
             {
-                revocation = await RevokeForDatabaseAsync(key, cancellationToken);
+                await RevokeHoldersAsync(key, cancellationToken);
+                sent = true;
                 result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
             }
 
@@ -94,24 +100,21 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         }
         finally
         {
-            Cache.EndWrite(ticket, completion, to);
-            ReleaseOnPeers(revocation, completion, to);
+            EndWrite(ticket, completion, to, unanswered: sent && completion == WriteCompletion.Invalidate);
         }
     }
 
-    /// <summary>Drops the key on every node: acked once every peer has, or has provably stopped serving.</summary>
+    /// <summary>Drops the key on every node: acked once every holder has, or has provably stopped serving.</summary>
     public async ValueTask InvalidateAsync(RawJson key, CancellationToken cancellationToken = default)
     {
         var ticket = Cache.BeginWrite(key);
-        Revocation? revocation = null;
         try
         {
-            revocation = await RevokeOnPeersAsync(key, cancellationToken);
+            await RevokeHoldersAsync(key, cancellationToken);
         }
         finally
         {
             Cache.EndWrite(ticket, WriteCompletion.Invalidate);
-            ReleaseOnPeers(revocation, WriteCompletion.Invalidate, default);
         }
     }
 
@@ -122,12 +125,29 @@ internal abstract class SynchronousStrategy : ICacheStrategy
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    // TESTING ONLY. Ack-first revokes in the background, after the ack, and releases when it is done.
-    private async ValueTask<Revocation?> RevokeUnlessAckFirstAsync(RawJson key, WriteCompletion completion, RawJson value, CancellationToken cancellationToken)
+    // A write that failed after it may have left (no answer, a deadline, an error) may still land: its key
+    // stays "being written" until it must have landed, so no fill installs, or leases, the value before it.
+    private void EndWrite(WriteTicket ticket, WriteCompletion completion, RawJson value, bool unanswered)
+    {
+        if (unanswered)
+        {
+            _landing.AfterLanding(() => Cache.EndWrite(ticket, WriteCompletion.Invalidate));
+            return;
+        }
+
+        Cache.EndWrite(ticket, completion, value);
+    }
+
+    private ValueTask RevokeHoldersAsync(RawJson key, CancellationToken cancellationToken) =>
+        _holders?.RevokeHoldersAsync(key, cancellationToken) ?? ValueTask.CompletedTask;
+
+    // TESTING ONLY. Write-first revokes after the database write; ack-first in the background, after the ack.
+    private async ValueTask RevokeAfterWriteAsync(RawJson key, CancellationToken cancellationToken)
     {
         if (_unsafeOrder != UnsafeOrder.AckFirst)
         {
-            return await RevokeOnPeersAsync(key, cancellationToken);
+            await RevokeHoldersAsync(key, cancellationToken);
+            return;
         }
 
         _ = Task.Run(
@@ -135,47 +155,13 @@ internal abstract class SynchronousStrategy : ICacheStrategy
             {
                 try
                 {
-                    ReleaseOnPeers(await RevokeOnPeersAsync(key, CancellationToken.None), completion, value);
+                    await RevokeHoldersAsync(key, CancellationToken.None);
                 }
-                catch (Exception ex) when (ex is NodeErrorException or OperationCanceledException)
+                catch (OperationCanceledException)
                 {
-                    // The peers' leases run out in time anyway.
+                    // Shutting down; the holders' key leases run out anyway.
                 }
             },
             CancellationToken.None);
-        return null;
-    }
-
-    private ValueTask<Revocation> RevokeOnPeersAsync(RawJson key, CancellationToken cancellationToken) =>
-        _peers?.RevokeAsync(key, cancellationToken) ?? ValueTask.FromResult(Revocation.None);
-
-    // A revocation the write can still rely on when it is sent. A node stalled (a long pause, a starved
-    // thread pool) past the revocation's send window revokes again rather than fail the write; nothing
-    // was sent, so the peers may bring back what they set aside.
-    private async ValueTask<Revocation> RevokeForDatabaseAsync(RawJson key, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var revocation = await RevokeOnPeersAsync(key, cancellationToken);
-            if (_peers is null || _peers.IsStillSendable(revocation))
-            {
-                return revocation;
-            }
-
-            _peers.Release(revocation, WriteCompletion.Unchanged, default);
-            if (attempt == MaxRevokeAttempts)
-            {
-                throw NodeErrorException.Unavailable("the write stalled past its revocations' lifetime and was not sent; try again");
-            }
-        }
-    }
-
-    // Peers end the write as this node does: install (write-through, surely written), drop, or keep.
-    private void ReleaseOnPeers(Revocation? revocation, WriteCompletion completion, RawJson value)
-    {
-        if (revocation is not null)
-        {
-            _peers?.Release(revocation, completion, value);
-        }
     }
 }

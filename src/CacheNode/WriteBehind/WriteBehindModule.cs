@@ -42,7 +42,7 @@ internal sealed record WriteBehindModule(ICacheStrategy Strategy, WriteBehindStr
         // A peer's flush may wait out a restart fence or a backup's orphan fence (about a lease and a
         // database timeout) before its own database writes.
         var peerFlushTimeout = setup.ForwardTimeout + setup.Timing.Lease + (2 * setup.Timing.DatabaseTimeout);
-        var forwarding = new OwnerForwardingStrategy(local, setup.Membership, rpc, setup.ForwardTimeout, peerFlushTimeout, services.Stats, services.Log);
+        var forwarding = new HomeForwardingStrategy(local, setup.Membership, ForwardedOperations.All, rpc, setup.ForwardTimeout, peerFlushTimeout, services.Stats, services.Log);
         return new WriteBehindModule(forwarding, local, replication);
     }
 

@@ -1,19 +1,24 @@
+using CacheNode.Cluster;
 using CacheNode.Configuration;
 using CacheNode.Database;
 using CacheNode.IntegrationTests.Harness;
+using CacheNode.Protocol;
 using CacheNode.Strategies;
 
 namespace CacheNode.IntegrationTests.Cluster;
 
 /// <summary>
-/// Three real nodes over one lin-kv: copies on other nodes are revoked before a write reaches the
-/// database, a fill that loses the race to a revocation never installs, and an unreachable node stops
-/// serving once its lease runs out, which is what lets a write during a partition finish.
+/// Three real nodes over one lin-kv. Each key has a home: other nodes fill from it under a key lease, a
+/// write runs on the home and revokes exactly the nodes holding the key before it reaches the database,
+/// a fill that loses the race to a revocation never installs, and a holder that cannot be reached is
+/// waited out (its key lease), never served stale.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 [Trait("Category", "EndToEnd")]
 public sealed class InvalidationTests
 {
+    private const int Key = 1;
+
     private static readonly NodeOptions Options = new()
     {
         Database = DatabaseKind.LinKv,
@@ -21,41 +26,51 @@ public sealed class InvalidationTests
         LeaseMs = 200,
         PeerTimeoutMs = 100,
         // Not the subject of any test here: a write that waits out a lease on a loaded machine must not
-        // be cut off by the node's own request deadline.
+        // be cut off by the node's own request deadline, nor a forwarded write or a fill by theirs.
         RequestTimeoutMs = 10_000,
+        ForwardTimeoutMs = 5_000,
     };
 
-    [Fact]
-    public async Task Write_through_copy_on_another_node_is_replaced_by_the_new_value_without_a_database_read()
+    // Where the key lease is not the subject: it outlasts anything a loaded machine makes a test wait for.
+    private static readonly NodeOptions LongLeases = Options with { LeaseMs = 10_000 };
+
+    [Theory]
+    [InlineData("write-through")]
+    [InlineData("cache-aside")]
+    public async Task A_write_revokes_only_the_node_holding_the_key_which_then_fills_from_the_home(string strategy)
     {
-        await using var cluster = await ClusterClient.StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases with { Strategy = ClusterClient.Kind(strategy) });
+        var (home, holder, other) = Roles(cluster);
         cluster.Service.Seed("1", "10");
-        await cluster.ReadAsync("n2", 1);
-        (await cluster.ReadAsync("n2", 1)).Should().Be(10);
-        var readsBefore = await cluster.StatAsync("n2", "db_reads");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        (await cluster.StatAsync(holder, "hits")).Should().Be(1, "the holder caches under the home's key lease");
 
-        var releasesBefore = cluster.PeerMessages("release", "n1", "n2");
-        await cluster.WriteAsync("n1", 1, 11);
-        // The release is one-way, after the ack: once it is on n2's input, n2 handles it before the read.
-        await Eventually.TrueAsync(() => cluster.PeerMessages("release", "n1", "n2") > releasesBefore, "n1 releases n2 after the write");
+        var before = (Holder: cluster.PeerMessages("revoke", home, holder), Other: cluster.PeerMessages("revoke", home, other));
 
-        (await cluster.ReadAsync("n2", 1)).Should().Be(11);
-        (await cluster.StatAsync("n2", "db_reads")).Should().Be(readsBefore, "the release carried the new value");
-        (await cluster.StatAsync("n2", "invalidations_received")).Should().Be(1);
+        await cluster.WriteAsync(other, Key, 11);
+
+        (cluster.PeerMessages("revoke", home, holder) - before.Holder).Should().Be(1);
+        (cluster.PeerMessages("revoke", home, other) - before.Other).Should().Be(0, "the writer never read the key: it holds no copy");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11);
+        (await cluster.ReadAsync(other, Key)).Should().Be(11);
+        (await cluster.StatAsync(holder, "db_reads")).Should().Be(0, "every miss fills from the home");
+        (await cluster.StatAsync(other, "db_reads")).Should().Be(0);
+        var expectedHomeReads = strategy == "cache-aside" ? 2 : 1;
+        (await cluster.StatAsync(home, "db_reads")).Should().Be(expectedHomeReads, "the home reads once for the cluster (again after a cache-aside write)");
     }
 
     [Fact]
-    public async Task Cache_aside_copy_on_another_node_is_dropped_and_refilled_from_the_database()
+    public async Task A_write_of_a_key_nobody_else_holds_sends_nothing_to_the_peers()
     {
-        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = StrategyKind.CacheAside });
-        cluster.Service.Seed("1", "10");
-        await cluster.ReadAsync("n2", 1);
-        var readsBefore = await cluster.StatAsync("n2", "db_reads");
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases);
+        var (home, _, _) = Roles(cluster);
+        var before = cluster.PeerMessages("revoke");
 
-        await cluster.WriteAsync("n1", 1, 11);
+        await cluster.WriteAsync(home, Key, 11);
 
-        (await cluster.ReadAsync("n2", 1)).Should().Be(11);
-        (await cluster.StatAsync("n2", "db_reads")).Should().Be(readsBefore + 1);
+        cluster.PeerMessages("revoke").Should().Be(before);
+        (await cluster.ReadAsync(home, Key)).Should().Be(11);
     }
 
     [Theory]
@@ -63,119 +78,168 @@ public sealed class InvalidationTests
     [InlineData("cache-aside")]
     public async Task Fill_overtaken_by_a_revocation_never_installs_its_old_value(string strategy)
     {
-        // The held database reply must outlast the write but not n2's database timeout (a loaded machine
-        // took over a second for the write), or n2 reads again and the overtaken fill never arrives.
-        await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy), DbTimeoutMs = 10_000 });
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases with { Strategy = ClusterClient.Kind(strategy) });
+        var (home, holder, _) = Roles(cluster);
         cluster.Service.Seed("1", "10");
-        // n2's database read happens at once, but its reply is held back until the write is done.
+        // The home's answer to the holder's fill is held back until the write is done; the revoke is not.
         var holdFill = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var fillAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cluster.BeforeServiceReply = (node, type) =>
-        {
-            if (node == "n2" && type == "read" && fillAnswered.TrySetResult())
-            {
-                return holdFill.Task;
-            }
+        cluster.BeforePeerDeliver = (from, to, type) =>
+            from == home && to == holder && type == "fill_ok" && fillAnswered.TrySetResult() ? holdFill.Task : Task.CompletedTask;
 
-            return Task.CompletedTask;
-        };
-
-        var staleRead = cluster.ReadAsync("n2", 1);
+        var staleRead = cluster.ReadAsync(holder, Key);
         await fillAnswered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await cluster.WriteAsync("n1", 1, 11);
+        await cluster.WriteAsync(home, Key, 11);
         holdFill.SetResult();
 
         (await staleRead).Should().Be(10, "that read began before the write");
-        (await cluster.ReadAsync("n2", 1)).Should().Be(11, "the old value must not have been cached");
-        (await cluster.ReadAsync("n2", 1)).Should().Be(11);
-        (await cluster.StatAsync("n2", "rejected_stale_fills")).Should().BeGreaterThan(0);
-    }
-
-    [Fact]
-    public async Task Isolated_node_stops_serving_its_cache_once_its_lease_runs_out()
-    {
-        await using var cluster = await ClusterClient.StartServingAsync(Options);
-        cluster.Service.Seed("1", "10");
-        await cluster.ReadAsync("n3", 1);
-
-        cluster.Isolate("n3");
-        // Changed behind every node's back: only a node that reads the database can see it.
-        cluster.Service.Seed("1", "20");
-        await Eventually.TrueAsync(async () => !(await cluster.RequestAsync("n3", """{"type":"stats"}"""))["cache_serving"]!.GetValue<bool>(), "n3's leases run out");
-
-        (await cluster.ReadAsync("n3", 1)).Should().Be(20, "a node without leases reads the database, not its cache");
-        (await cluster.StatAsync("n3", "lease_lapses")).Should().BeGreaterThan(0);
-        (await cluster.StatAsync("n3", "bypass_reads")).Should().BeGreaterThan(0);
-        (await cluster.RequestAsync("n3", """{"type":"stats"}"""))["cache_serving"]!.GetValue<bool>().Should().BeFalse();
-
-        cluster.Heal();
-        await cluster.WaitUntilServingAsync("n3");
-        await cluster.ReadAsync("n3", 1);
-        var hits = await cluster.StatAsync("n3", "hits");
-        (await cluster.ReadAsync("n3", 1)).Should().Be(20);
-        (await cluster.StatAsync("n3", "hits")).Should().Be(hits + 1, "once healed, the node caches again");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11, "the old value must not have been cached");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11);
+        (await cluster.StatAsync(holder, "rejected_stale_fills")).Should().BeGreaterThan(0);
     }
 
     [Theory]
     [InlineData("write-through")]
     [InlineData("cache-aside")]
-    public async Task Write_during_a_partition_waits_out_the_unreachable_nodes_lease_and_completes(string strategy)
+    public async Task Write_during_a_partition_waits_out_the_unreachable_holders_key_lease_and_completes(string strategy)
     {
         await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy) });
+        var (home, holder, _) = Roles(cluster);
         cluster.Service.Seed("1", "10");
-        (await cluster.ReadAsync("n3", 1)).Should().Be(10);
-        cluster.Isolate("n3");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        cluster.Isolate(holder);
 
-        await cluster.WriteAsync("n1", 1, 11);
+        await cluster.WriteAsync(home, Key, 11);
 
-        // The moment the write is acked, the isolated node can no longer be serving its old copy.
-        (await cluster.ReadAsync("n3", 1)).Should().Be(11);
-        (await cluster.StatAsync("n1", "lease_waits")).Should().BeGreaterThanOrEqualTo(1, "the write waited out the lease it could not revoke (on a loaded machine an answering peer may be waited out too)");
+        // The moment the write is acked, the isolated holder can no longer be serving its old copy.
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11);
+        (await cluster.StatAsync(home, "lease_waits")).Should().BeGreaterThanOrEqualTo(1, "the write waited out the key lease it could not revoke");
+        (await cluster.StatAsync(holder, "home_unreachable_reads")).Should().BeGreaterThan(0, "a holder cut off from the home reads the database directly");
+    }
+
+    [Fact]
+    public async Task A_fill_answered_while_a_write_of_the_key_is_in_progress_carries_no_lease()
+    {
+        // The write waits out a cut-off holder for a whole (long) lease; meanwhile another node misses.
+        await using var cluster = await ClusterClient.StartServingAsync(Options with { LeaseMs = 2_000 });
+        var (home, holder, other) = Roles(cluster);
+        cluster.Service.Seed("1", "10");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        cluster.Isolate(holder);
+        var write = cluster.WriteAsync(home, Key, 11);
+        await Eventually.TrueAsync(async () => await cluster.StatAsync(home, "lease_waits") > 0, "the write waits out the holder");
+
+        // The home holds the fill for peer_timeout_ms, then reads the database around the write.
+        (await cluster.ReadAsync(other, Key)).Should().Be(10, "the write has not reached the database");
+        await write;
+
+        (await cluster.ReadAsync(other, Key)).Should().Be(11, "the value read around the write was not cached");
+    }
+
+    [Fact]
+    public async Task Nodes_that_reach_the_home_keep_caching_while_another_node_is_cut_off()
+    {
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
+        var (home, holder, other) = Roles(cluster);
+        cluster.Service.Seed("1", "10");
+        await cluster.ReadAsync(holder, Key);
+        cluster.Isolate(other);
+
+        // Past the holder's key lease it renews from the home, which the cut-off node does not concern.
+        var fills = await cluster.StatAsync(holder, "peer_fills");
+        await Eventually.TrueAsync(
+            async () => await cluster.ReadAsync(holder, Key) == 10 && await cluster.StatAsync(holder, "peer_fills") > fills,
+            "the holder renews its key lease from the home");
+        var hits = await cluster.StatAsync(holder, "hits");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        (await cluster.StatAsync(holder, "hits")).Should().Be(hits + 1, "the renewed copy is served from the cache");
+        (await cluster.StatAsync(holder, "home_unreachable_reads")).Should().Be(0);
+        (await cluster.StatAsync(home, "db_reads")).Should().Be(1, "renewals come from the home's cache");
+    }
+
+    [Fact]
+    public async Task A_restarted_home_revokes_every_peer_for_one_key_lease_since_it_forgot_whom_it_granted()
+    {
+        // Long key leases: the holder's copy outlives the home's restart.
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases);
+        var (home, holder, _) = Roles(cluster);
+        cluster.Service.Seed("1", "10");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+
+        await cluster.RestartAsync(home, waitForRecovery: false);
+        await cluster.WriteAsync(home, Key, 11);
+
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11, "the new run revoked the copy its earlier run granted");
+        cluster.PeerMessages("revoke", home, holder).Should().BeGreaterThan(0);
     }
 
     [Fact]
     public async Task Client_invalidate_drops_the_copy_on_every_node()
     {
-        await using var cluster = await ClusterClient.StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases);
+        var (home, holder, other) = Roles(cluster);
         cluster.Service.Seed("1", "10");
-        await cluster.ReadAsync("n2", 1);
-        await cluster.ReadAsync("n3", 1);
+        await cluster.ReadAsync(holder, Key);
+        await cluster.ReadAsync(other, Key);
         cluster.Service.Seed("1", "20");
 
-        (await cluster.RequestAsync("n1", """{"type":"invalidate","key":1}""")).ShouldHave("type", "invalidate_ok");
+        (await cluster.RequestAsync(holder, """{"type":"invalidate","key":1}""")).ShouldHave("type", "invalidate_ok");
 
-        (await cluster.ReadAsync("n2", 1)).Should().Be(20);
-        (await cluster.ReadAsync("n3", 1)).Should().Be(20);
+        (await cluster.ReadAsync(holder, Key)).Should().Be(20);
+        (await cluster.ReadAsync(other, Key)).Should().Be(20);
+        (await cluster.ReadAsync(home, Key)).Should().Be(20);
     }
 
     [Fact]
-    public async Task Without_faults_a_write_costs_one_revoke_one_ack_and_one_release_per_peer()
+    public async Task Without_faults_a_write_costs_two_messages_per_holder_and_two_for_the_forward()
     {
-        await using var cluster = await ClusterClient.StartServingAsync(Options);
-        var before = (cluster.PeerMessages("revoke"), cluster.PeerMessages("revoke_ok"), cluster.PeerMessages("release"), cluster.ReleasedWrites);
-
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases);
+        var (home, holder, other) = Roles(cluster);
         for (var i = 0; i < 20; i++)
         {
-            await cluster.WriteAsync("n1", i, i);
+            await cluster.WriteAsync(home, Key, i);
+            await cluster.ReadAsync(holder, Key);
         }
 
-        // Releases leave after the acks, one-way, alone or on the next write's revoke (when they meet
-        // in the peer's outbox): wait for all of them, then check nothing more was sent.
-        await Eventually.TrueAsync(() => cluster.ReleasedWrites - before.Item4 >= 40, "every write releases both peers");
-        (cluster.ReleasedWrites - before.Item4).Should().Be(40);
-        (cluster.PeerMessages("revoke") - before.Item1).Should().Be(40);
-        (cluster.PeerMessages("revoke_ok") - before.Item2).Should().Be(40);
-        (cluster.PeerMessages("release") - before.Item3).Should().BeLessThanOrEqualTo(40);
+        var before = Totals(cluster);
+        await cluster.WriteAsync(other, Key, 100);
+        var after = Totals(cluster);
+
+        (after.Revokes - before.Revokes).Should().Be(1);
+        (after.Acks - before.Acks).Should().Be(1);
+        (after.Forwards - before.Forwards).Should().Be(2, "the write goes to the home and its ack comes back");
+        (after.Fills - before.Fills).Should().Be(0);
     }
 
     [Fact]
     public async Task Writes_that_arrive_together_share_revoke_messages()
     {
-        await using var cluster = await ClusterClient.StartServingAsync(Options);
+        await using var cluster = await ClusterClient.StartServingAsync(LongLeases);
+        var (home, holder, _) = Roles(cluster);
+        var keys = Enumerable.Range(0, 200).Where(k => HomeOf(cluster, k) == home).ToList();
+        foreach (var key in keys)
+        {
+            cluster.Service.Seed(key.ToString(System.Globalization.CultureInfo.InvariantCulture), "0");
+            await cluster.ReadAsync(holder, key);
+        }
+
         var before = cluster.PeerMessages("revoke");
+        await Task.WhenAll(keys.Select(key => cluster.WriteAsync(home, key, key)));
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => cluster.WriteAsync("n1", i, i)));
-
-        (cluster.PeerMessages("revoke") - before).Should().BeLessThan(400, "revocations queued together leave together");
+        (await cluster.StatAsync(holder, "invalidations_received")).Should().Be(keys.Count, "every key the holder read was revoked");
+        (cluster.PeerMessages("revoke") - before).Should().BeLessThan(keys.Count, "revocations queued together leave together");
     }
+
+    // The key's home, a node that reads (and so holds) it, and a third node.
+    private static (string Home, string Holder, string Other) Roles(MultiNodeCluster cluster)
+    {
+        var home = HomeOf(cluster, Key);
+        var others = cluster.Ids.Where(id => id != home).ToList();
+        return (home, others[0], others[1]);
+    }
+
+    private static string HomeOf(MultiNodeCluster cluster, int key) => new KeyOwnership(cluster.Ids).OwnerOf(RawJson.FromInt(key));
+
+    private static (int Revokes, int Acks, int Forwards, int Fills) Totals(MultiNodeCluster cluster) =>
+        (cluster.PeerMessages("revoke"), cluster.PeerMessages("revoke_ok"), cluster.PeerMessages("write") + cluster.PeerMessages("write_ok"), cluster.PeerMessages("fill"));
 }

@@ -51,6 +51,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
     /// <summary>Runs once the service has applied a node's request: (node, request type).</summary>
     public Action<string, string>? AfterServiceApply { get; set; }
 
+    /// <summary>Called before a message between nodes (from, to, type) is delivered; the message waits for the task.</summary>
+    public Func<string, string, string, Task>? BeforePeerDeliver { get; set; }
+
     /// <param name="expectCleanExit">Whether disposing checks that every node exits 0 at the end of its input.</param>
     public static async Task<MultiNodeCluster> StartAsync(NodeOptions options, int count = 3, bool expectCleanExit = false)
     {
@@ -143,9 +146,6 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
 
     /// <summary>Node-to-node messages of <paramref name="type"/> delivered so far.</summary>
     public int PeerMessages(string type) => _peerMessages.GetValueOrDefault(type);
-
-    /// <summary>Writes released to peers so far, whether in a <c>release</c> message or riding on a <c>revoke</c>.</summary>
-    public int ReleasedWrites => _peerMessages.GetValueOrDefault(ReleasedWritesKey);
 
     /// <summary>Messages of <paramref name="type"/> delivered from one node to another so far.</summary>
     public int PeerMessages(string type, string from, string to) => _peerMessages.GetValueOrDefault(LinkKey(type, from, to));
@@ -241,10 +241,9 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
                 var type = body["type"]!.GetValue<string>();
                 _peerMessages.AddOrUpdate(type, 1, (_, n) => n + 1);
                 _peerMessages.AddOrUpdate(LinkKey(type, from, dest), 1, (_, n) => n + 1);
-                if (body["release"] is JsonArray released)
+                if (BeforePeerDeliver is { } hook)
                 {
-                    // Releases go alone or ride on the next revoke to the same peer.
-                    _peerMessages.AddOrUpdate(ReleasedWritesKey, released.Count, (_, n) => n + released.Count);
+                    await hook(from, dest, type);
                 }
 
                 peer.Deliver(line);
@@ -258,8 +257,6 @@ internal sealed class MultiNodeCluster : IAsyncDisposable
             waiter.TrySetResult(body);
         }
     }
-
-    private const string ReleasedWritesKey = "released writes";
 
     private static string LinkKey(string type, string from, string to) => $"{type} {from}->{to}";
 

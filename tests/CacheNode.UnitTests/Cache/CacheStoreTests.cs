@@ -192,73 +192,66 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
-    public void Peer_leased_cache_serves_nothing_before_its_first_lease()
+    public void Nothing_is_served_or_installed_during_the_startup_fence()
     {
-        var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
+        // A write the node's earlier run sent before a crash may still land within the fence.
+        var cache = NewCache(CacheOptions.Default with { StartupFence = TimeSpan.FromSeconds(1) });
 
         cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Bypass);
         _stats.BypassReads.Should().Be(1);
+        var write = cache.BeginWrite(Int(2));
+        cache.EndWrite(write, WriteCompletion.Install, Int(20)).Should().BeFalse();
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        cache.IsServing.Should().BeTrue();
+        Fill(cache, 1, 10);
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(10));
     }
 
     [Fact]
-    public void Peer_leased_cache_serves_while_the_lease_lasts_and_drops_everything_when_it_lapses()
+    public void A_fill_under_a_key_lease_is_served_until_the_lease_runs_out_even_if_its_ttl_is_longer()
     {
-        var cache = NewCache(CacheOptions.Default with { PeerLeased = true, TtlJitter = 0 });
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
-        Fill(cache, 1, 10);
+        var cache = NewCache(CacheOptions.Default with { TtlJitter = 0 });
+        var fill = cache.Lookup(Int(1)).Flight!;
+        var leaseEnds = _time.Now() + Ticks(TimeSpan.FromMilliseconds(500));
 
-        _time.Advance(TimeSpan.FromSeconds(0.9));
+        cache.CompleteFill(fill, ReadResult.Of(Int(10)), cacheableUntil: leaseEnds).Should().BeTrue();
+
+        _time.Advance(TimeSpan.FromMilliseconds(499));
         cache.TryPeek(Int(1), out _).Should().BeTrue();
-        _time.Advance(TimeSpan.FromSeconds(0.2));
-        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Bypass);
-
-        // A later lease does not bring back what was cached under the one that ran out.
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
-        cache.TryPeek(Int(1), out _).Should().BeFalse();
-        cache.Count.Should().Be(0);
-        _stats.LeaseLapses.Should().Be(1);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        cache.TryPeek(Int(1), out _).Should().BeFalse("the home may write the key without asking this node once the lease is over");
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.LeadFill);
     }
 
     [Fact]
-    public void An_extension_after_a_gap_still_drops_the_cache_even_if_nobody_looked_during_the_gap()
+    public async Task A_fill_without_a_lease_or_whose_lease_ran_out_on_the_way_installs_nothing_and_its_joiners_read_again()
     {
-        var cache = NewCache(CacheOptions.Default with { PeerLeased = true, TtlJitter = 0 });
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
-        Fill(cache, 1, 10);
-
-        _time.Advance(TimeSpan.FromSeconds(1.5));
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
-
+        var cache = NewCache();
+        var unleased = cache.Lookup(Int(1)).Flight!;
+        var joined = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(unleased, ReadResult.Of(Int(10)), cacheableUntil: Timestamp.LongAgo).Should().BeFalse();
+        (await joined.Completion).Published.Should().BeFalse("a joiner may have arrived after the value was read");
         cache.TryPeek(Int(1), out _).Should().BeFalse();
+
+        var late = cache.Lookup(Int(2)).Flight!;
+        var leaseEnds = _time.Now() + Ticks(TimeSpan.FromMilliseconds(100));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        cache.CompleteFill(late, ReadResult.Of(Int(20)), cacheableUntil: leaseEnds).Should().BeFalse();
+        cache.TryPeek(Int(2), out _).Should().BeFalse();
     }
 
     [Fact]
-    public void A_fill_that_started_before_a_lapse_never_installs_after_the_lease_is_back()
+    public void A_revoke_that_arrives_before_the_fill_reply_keeps_the_reply_out_of_the_cache()
     {
-        var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
+        // The home replied with the old value, then revoked this node for a write; the revoke came first.
+        var cache = NewCache();
         var fill = cache.Lookup(Int(1)).Flight!;
 
-        _time.Advance(TimeSpan.FromSeconds(2));
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
+        cache.Invalidate(Int(1));
+
         cache.CompleteFill(fill, ReadResult.Of(Int(10))).Should().BeFalse();
-
-        cache.TryPeek(Int(1), out _).Should().BeFalse();
-    }
-
-    [Fact]
-    public void A_write_that_began_without_a_lease_never_installs_under_the_next_one()
-    {
-        // Meanwhile a writer elsewhere may have waited this node out and written a newer value.
-        var cache = NewCache(CacheOptions.Default with { PeerLeased = true });
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
-        _time.Advance(TimeSpan.FromSeconds(2));
-        cache.IsServing.Should().BeFalse();
-        var write = cache.BeginWrite(Int(1));
-
-        cache.ExtendServingLease(_time.Now() + Ticks(TimeSpan.FromSeconds(1)));
-
-        cache.EndWrite(write, WriteCompletion.Install, Int(11)).Should().BeFalse();
         cache.TryPeek(Int(1), out _).Should().BeFalse();
     }
 

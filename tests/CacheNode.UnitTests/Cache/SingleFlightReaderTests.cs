@@ -99,7 +99,7 @@ public sealed class SingleFlightReaderTests
     [Fact]
     public async Task Waiter_of_a_fill_that_lost_a_race_with_a_write_reads_again_and_sees_the_write()
     {
-        var strategy = new WriteThroughStrategy(_reader, _database);
+        var strategy = new WriteThroughStrategy(_reader, _database, LandingFence.None);
         await _database.Store.WriteAsync(Int(1), Int(1));
         var gate = new TaskCompletionSource();
         _database.ReadGate = gate.Task;

@@ -21,6 +21,23 @@ public sealed class MessageWriterTests
     }
 
     [Fact]
+    public async Task Ids_continue_from_a_later_start_but_never_go_back()
+    {
+        // A restarted node in a cluster must not reuse the ids its earlier run sent peers requests with.
+        var output = new MemoryStream();
+        var writer = new MessageWriter(output);
+        writer.Send("n1", "c0", new InitOk(), inReplyTo: 1).Should().Be(0);
+
+        writer.ContinueIdsFrom(1_764_000_000_000_000);
+        writer.Send("n1", "n2", new WriteOk(), inReplyTo: null).Should().Be(1_764_000_000_000_000);
+        writer.ContinueIdsFrom(5);
+        writer.Send("n1", "n2", new WriteOk(), inReplyTo: null).Should().Be(1_764_000_000_000_001);
+        await writer.DisposeAsync();
+
+        Encoding.UTF8.GetString(output.ToArray()).Should().Contain("\"msg_id\":1764000000000001}");
+    }
+
+    [Fact]
     public async Task Names_are_escaped_and_each_message_has_its_own_destination_past_the_prefix_cache()
     {
         var output = new MemoryStream();

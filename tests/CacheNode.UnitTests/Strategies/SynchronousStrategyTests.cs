@@ -16,7 +16,7 @@ public sealed class SynchronousStrategyTests
     [Fact]
     public async Task Write_through_puts_the_value_in_the_database_and_the_cache()
     {
-        var strategy = new WriteThroughStrategy(Reader(), _database);
+        var strategy = new WriteThroughStrategy(Reader(), _database, LandingFence.None);
         await strategy.WriteAsync(Int(1), Int(5));
 
         (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(5));
@@ -27,7 +27,7 @@ public sealed class SynchronousStrategyTests
     [Fact]
     public async Task Cache_aside_write_deletes_the_cached_copy_and_the_next_read_fills_it()
     {
-        var strategy = new CacheAsideStrategy(Reader(), _database);
+        var strategy = new CacheAsideStrategy(Reader(), _database, LandingFence.None);
         await strategy.WriteAsync(Int(1), Int(5));
         (await strategy.ReadAsync(Int(1))).Value.Should().Be(Int(5));
         await strategy.WriteAsync(Int(1), Int(6));
@@ -57,7 +57,7 @@ public sealed class SynchronousStrategyTests
     [Fact]
     public async Task Write_that_fails_indefinitely_drops_the_cached_copy()
     {
-        var strategy = new WriteThroughStrategy(Reader(), _database);
+        var strategy = new WriteThroughStrategy(Reader(), _database, LandingFence.None);
         await strategy.WriteAsync(Int(1), Int(1));
         _database.FailNextWrites(1);
 
@@ -70,6 +70,6 @@ public sealed class SynchronousStrategyTests
     private SingleFlightReader Reader() => new(_cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
 
     private ICacheStrategy Create(string kind) => kind == "write-through"
-        ? new WriteThroughStrategy(Reader(), _database)
-        : new CacheAsideStrategy(Reader(), _database);
+        ? new WriteThroughStrategy(Reader(), _database, LandingFence.None)
+        : new CacheAsideStrategy(Reader(), _database, LandingFence.None);
 }

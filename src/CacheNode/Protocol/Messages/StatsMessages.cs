@@ -33,7 +33,8 @@ internal sealed record StatsOk : OutgoingBody
     [JsonPropertyName("rejected_writes")] public long RejectedWrites { get; init; }
     [JsonPropertyName("cache_serving")] public bool CacheServing { get; init; }
     [JsonPropertyName("bypass_reads")] public long BypassReads { get; init; }
-    [JsonPropertyName("lease_lapses")] public long LeaseLapses { get; init; }
+    [JsonPropertyName("peer_fills")] public long PeerFills { get; init; }
+    [JsonPropertyName("home_unreachable_reads")] public long HomeUnreachableReads { get; init; }
     [JsonPropertyName("lease_waits")] public long LeaseWaits { get; init; }
     [JsonPropertyName("peer_messages")] public long PeerMessages { get; init; }
     [JsonPropertyName("forwarded")] public long Forwarded { get; init; }

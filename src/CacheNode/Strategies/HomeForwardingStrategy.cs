@@ -3,29 +3,31 @@ using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
-using CacheNode.Strategies;
 
-namespace CacheNode.WriteBehind;
+namespace CacheNode.Strategies;
 
 /// <summary>
-/// Write-behind in a cluster: each key has one owner, and every read, write, cas and invalidate of the
-/// key runs there, so the owner's cache and dirty buffer are the only copies and need no invalidation.
-/// Other nodes pass requests on in the client API's own format (the owner answers as lin-kv would).
-/// An unreachable owner makes a read fail definitely (error 11) and a write or cas indefinitely
-/// (error 0): it may have arrived.
+/// A cluster where each key has one home node (the first in its rendezvous ranking) that runs every
+/// write, cas and invalidate of the key, so writes of a key are ordered in one place. Under write-behind
+/// reads and flushes go there too: the home's cache and dirty buffer are the only copies. Under
+/// write-through and cache-aside reads stay local and fill from the home. Other nodes pass requests on in
+/// the client API's own format (the home answers as lin-kv would). An unreachable home makes a read fail
+/// definitely (error 11) and a write or cas indefinitely (error 0): it may have arrived.
 /// </summary>
-internal sealed class OwnerForwardingStrategy : ICacheStrategy
+internal sealed class HomeForwardingStrategy : ICacheStrategy
 {
     private readonly ClusterMembership _membership;
     private readonly KeyOwnership _ownership;
     private readonly Dictionary<string, MaelstromKvDatabase> _owners;
     private readonly NodeStats _stats;
     private readonly TimeSpan _flushTimeout;
+    private readonly ForwardedOperations _forwarded;
 
     /// <param name="flushTimeout">How long a peer's share of a <c>flush</c> may take: longer than a forwarded request, since a peer may first have to wait out a fence or take custody back.</param>
-    public OwnerForwardingStrategy(ICacheStrategy local, ClusterMembership membership, RpcClient rpc, TimeSpan timeout, TimeSpan flushTimeout, NodeStats stats, Log log)
+    public HomeForwardingStrategy(ICacheStrategy local, ClusterMembership membership, ForwardedOperations forwarded, RpcClient rpc, TimeSpan timeout, TimeSpan flushTimeout, NodeStats stats, Log log)
     {
         _flushTimeout = flushTimeout;
+        _forwarded = forwarded;
         Local = local;
         _membership = membership;
         _ownership = new KeyOwnership(membership.NodeIds);
@@ -37,13 +39,13 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
             StringComparer.Ordinal);
     }
 
-    /// <summary>The strategy for keys this node owns.</summary>
+    /// <summary>The strategy for keys this node is home to.</summary>
     public ICacheStrategy Local { get; }
 
     public string Name => Local.Name;
 
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
-        OwnerOf(key) is { } owner ? owner.ReadAsync(key, cancellationToken) : Local.ReadAsync(key, cancellationToken);
+        _forwarded == ForwardedOperations.All && OwnerOf(key) is { } owner ? owner.ReadAsync(key, cancellationToken) : Local.ReadAsync(key, cancellationToken);
 
     public ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default) =>
         OwnerOf(key) is { } owner ? owner.WriteAsync(key, value, cancellationToken) : Local.WriteAsync(key, value, cancellationToken);
@@ -64,9 +66,15 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
         await Local.InvalidateAsync(key, cancellationToken);
     }
 
-    /// <summary>This node's acked writes may sit on any owner: every node flushes.</summary>
+    /// <summary>Under write-behind this node's acked writes may sit on any home: every node flushes.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        if (_forwarded != ForwardedOperations.All)
+        {
+            await Local.FlushAsync(cancellationToken);
+            return;
+        }
+
         var flushes = _owners.Values.Select(owner => owner.SendAsync(new FlushRequest(), _flushTimeout, cancellationToken).AsTask()).ToList();
         flushes.Add(Local.FlushAsync(cancellationToken).AsTask());
         await Task.WhenAll(flushes);
@@ -87,4 +95,14 @@ internal sealed class OwnerForwardingStrategy : ICacheStrategy
         _stats.ForwardedRequest();
         return _owners[owner];
     }
+}
+
+/// <summary>What a <see cref="HomeForwardingStrategy"/> sends to a key's home.</summary>
+internal enum ForwardedOperations
+{
+    /// <summary>Write, cas and invalidate (write-through, cache-aside: reads fill from the home).</summary>
+    Writes,
+
+    /// <summary>Everything, flush included (write-behind: the home's copy is the only one).</summary>
+    All,
 }

@@ -1,0 +1,97 @@
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+using CacheNode.Threading;
+
+namespace CacheNode.Cluster;
+
+/// <summary>
+/// The home's half of a write: before the write may reach the database, every peer that may hold the key
+/// has dropped it (acknowledged a <c>revoke</c>) or has provably stopped serving it (its key lease, as
+/// this node granted it, has run out). Only the holders are asked: a write of a key nobody else holds
+/// sends nothing.
+/// </summary>
+/// <remarks>
+/// Why before and not after the write: once the database holds the new value, any node that misses reads
+/// it; if another node could still serve the old value from its cache at that moment, a client could see
+/// new then old. No grant can slip in meanwhile: the home answers no fill of a key while it writes it.
+/// </remarks>
+internal sealed class HolderRevoker : IAsyncDisposable
+{
+    private readonly HolderTable _holders;
+    private readonly Dictionary<string, RevokeOutbox> _outboxes;
+    private readonly TimeSpan _ackTimeout;
+    private readonly TimeProvider _time;
+    private readonly NodeStats _stats;
+
+    public HolderRevoker(HolderTable holders, IEnumerable<RevokeOutbox> outboxes, TimeSpan ackTimeout, NodeServices services)
+    {
+        _holders = holders;
+        _outboxes = outboxes.ToDictionary(o => o.Peer, StringComparer.Ordinal);
+        _ackTimeout = ackTimeout;
+        _time = services.Time;
+        _stats = services.Stats;
+    }
+
+    /// <summary>
+    /// Revokes <paramref name="key"/> on every peer that may hold it; returns once the write may reach the
+    /// database. Must be called after the write has begun locally (so no new grant of the key is answered).
+    /// </summary>
+    public async ValueTask RevokeHoldersAsync(RawJson key, CancellationToken cancellationToken)
+    {
+        var holders = _holders.HoldersOf(key);
+        if (holders.Count == 0)
+        {
+            return;
+        }
+
+        var acks = new Task<bool>[holders.Count];
+        for (var i = 0; i < holders.Count; i++)
+        {
+            acks[i] = _outboxes[holders[i].Peer].Revoke(key);
+            _stats.InvalidationSent();
+        }
+
+        try
+        {
+            await Task.WhenAll(acks).WaitAsync(_ackTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Some holder did not answer in time: it is waited out below.
+        }
+
+        Timestamp? waitUntil = null;
+        for (var i = 0; i < holders.Count; i++)
+        {
+            if (acks[i].IsCompletedSuccessfully && await acks[i])
+            {
+                _holders.Revoked(key, holders[i]);
+            }
+            else
+            {
+                waitUntil = waitUntil is { } later ? Timestamp.Max(later, holders[i].Until) : holders[i].Until;
+            }
+        }
+
+        if (waitUntil is not { } until)
+        {
+            return;
+        }
+
+        _stats.LeaseWait();
+        // Timers may fire a tick early; the wait is the safety argument, so it is checked, not assumed.
+        TimeSpan remaining;
+        while ((remaining = _time.TimeUntil(until)) > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, _time, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var outbox in _outboxes.Values)
+        {
+            await outbox.DisposeAsync();
+        }
+    }
+}

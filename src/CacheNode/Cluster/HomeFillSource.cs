@@ -1,0 +1,100 @@
+using CacheNode.Cache;
+using CacheNode.Database;
+using CacheNode.Diagnostics;
+using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
+using CacheNode.Threading;
+
+namespace CacheNode.Cluster;
+
+/// <summary>
+/// Where a write-through or cache-aside node in a cluster fills a miss from. Its own keys come from the
+/// database. Any other key comes from the key's home (<c>fill</c>), which reads the database at most once
+/// for the whole cluster and grants a key lease: the value may be cached until one lease after the
+/// request was sent, on this node's clock, less the drift margin. A home that does not answer is
+/// skipped for a while: the database is read directly and nothing is cached.
+/// </summary>
+internal sealed class HomeFillSource : IFillSource
+{
+    private readonly ClusterMembership _membership;
+    private readonly KeyOwnership _ownership;
+    private readonly IKeyValueDatabase _database;
+    private readonly RpcClient _rpc;
+    private readonly TimeSpan _timeout;
+    private readonly TickSpan _heldFor;
+    private readonly TickSpan _skipUnreachableFor;
+    private readonly TimeProvider _time;
+    private readonly NodeStats _stats;
+    private readonly Log _log;
+    // Homes that did not answer a fill, and until when they are skipped.
+    private readonly Dictionary<string, Timestamp> _unreachableUntil = new(StringComparer.Ordinal);
+
+    /// <param name="timeout">How long to wait for a home's <c>fill_ok</c>.</param>
+    public HomeFillSource(ClusterMembership membership, KeyOwnership ownership, IKeyValueDatabase database, RpcClient rpc, LeaseTiming timing, TimeSpan timeout, NodeServices services)
+    {
+        _membership = membership;
+        _ownership = ownership;
+        _database = database;
+        _rpc = rpc;
+        _timeout = timeout;
+        _time = services.Time;
+        _stats = services.Stats;
+        _log = services.Log;
+        _heldFor = _time.SpanRoundedDown(timing.HeldFor);
+        _skipUnreachableFor = _time.SpanRoundedUp(timing.Lease);
+    }
+
+    public async ValueTask<SourcedValue> ReadAsync(RawJson key, Timestamp startedAt, CancellationToken cancellationToken)
+    {
+        var home = _ownership.OwnerOf(key);
+        if (home == _membership.NodeId)
+        {
+            return SourcedValue.Cacheable(await _database.ReadAsync(key, cancellationToken));
+        }
+
+        if (IsSkipped(home))
+        {
+            _stats.HomeUnreachableRead();
+            return SourcedValue.NotCacheable(await _database.ReadAsync(key, cancellationToken));
+        }
+
+        try
+        {
+            _stats.PeerFill();
+            var reply = await _rpc.CallAsync(home, new FillRequest { Key = key }, _timeout, cancellationToken);
+            if (!reply.IsError)
+            {
+                var fill = reply.Bind(ProtocolJsonContext.Default.FillOk);
+                var result = fill.Value.IsAbsent ? ReadResult.Missing : ReadResult.Of(fill.Value);
+                // The lease runs from before the request was sent: the home granted it later than that.
+                return fill.Lease ? new SourcedValue(result, startedAt + _heldFor) : SourcedValue.NotCacheable(result);
+            }
+
+            _log.Debug($"{home} could not fill {key}: {System.Text.Encoding.UTF8.GetString(reply.Body)}");
+        }
+        catch (RpcTimeoutException)
+        {
+            Skip(home);
+            _log.Debug($"{home} did not answer a fill of {key} within {_timeout.TotalMilliseconds:0} ms; reading the database directly for a while");
+        }
+
+        _stats.HomeUnreachableRead();
+        return SourcedValue.NotCacheable(await _database.ReadAsync(key, cancellationToken));
+    }
+
+    private bool IsSkipped(string home)
+    {
+        lock (_unreachableUntil)
+        {
+            return _unreachableUntil.TryGetValue(home, out var until) && _time.Now() < until;
+        }
+    }
+
+    private void Skip(string home)
+    {
+        lock (_unreachableUntil)
+        {
+            _unreachableUntil[home] = _time.Now() + _skipUnreachableFor;
+        }
+    }
+}
