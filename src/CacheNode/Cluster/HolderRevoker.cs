@@ -80,10 +80,12 @@ internal sealed class HolderRevoker : IAsyncDisposable
 
         _stats.LeaseWait();
         // Timers may fire a tick early; the wait is the safety argument, so it is checked, not assumed.
+        // Delays are rounded up to whole milliseconds: a timer drops anything shorter to nothing, and the
+        // loop would spin on it.
         TimeSpan remaining;
         while ((remaining = _time.TimeUntil(until)) > TimeSpan.Zero)
         {
-            await Task.Delay(remaining, _time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), _time, cancellationToken);
         }
     }
 

@@ -4,6 +4,7 @@ using CacheNode.Diagnostics;
 using CacheNode.Protocol;
 using CacheNode.Strategies;
 using CacheNode.UnitTests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 using static CacheNode.UnitTests.TestDoubles.Keys;
 
 namespace CacheNode.UnitTests.Strategies;
@@ -66,6 +67,30 @@ public sealed class SynchronousStrategyTests
         (await failing.Should().ThrowAsync<NodeErrorException>()).Which.IsDefinite.Should().BeFalse();
         _cache.TryPeek(Int(1), out _).Should().BeFalse("the write may have happened, so the old value is suspect");
     }
+
+    [Fact]
+    public Task A_write_that_got_no_answer_keeps_its_key_out_of_the_cache_until_it_must_have_landed() => VirtualTime.RunAsync(async () =>
+    {
+        // lin-kv may still apply the write up to a database timeout after it left the node.
+        var time = new FakeTimeProvider();
+        var cache = new CacheStore(CacheOptions.Default, time, new NodeStats());
+        var fence = TimeSpan.FromSeconds(1);
+        var strategy = new WriteThroughStrategy(new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, time), _database, new LandingFence(fence, time));
+        _database.FailNextWrites(1);
+
+        var failing = () => strategy.WriteAsync(Int(1), Int(2)).AsTask();
+        await failing.Should().ThrowAsync<NodeErrorException>();
+
+        // A fill now could read the old value, and the late write land after it.
+        var early = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(early, ReadResult.Of(Int(1))).Should().BeFalse();
+        time.Advance(fence - TimeSpan.FromMilliseconds(1));
+        var stillEarly = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(stillEarly, ReadResult.Of(Int(1))).Should().BeFalse();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var landed = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(landed, ReadResult.Of(Int(2))).Should().BeTrue();
+    });
 
     private SingleFlightReader Reader() => new(_cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
 
