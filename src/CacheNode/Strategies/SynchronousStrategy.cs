@@ -48,6 +48,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         // Until the database answers, the write may or may not have happened: drop the cached copy.
         var completion = WriteCompletion.Invalidate;
         var sent = false;
+        var answered = false;
         try
         {
             if (_unsafeOrder != UnsafeOrder.None)
@@ -56,6 +57,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
                 // a peer serves the old value from its cache while another fills the new one.
                 sent = true;
                 await _database.WriteAsync(key, value, cancellationToken);
+                answered = true;
                 await RevokeAfterWriteAsync(key, cancellationToken);
             }
             else
@@ -63,13 +65,14 @@ internal abstract class SynchronousStrategy : ICacheStrategy
                 await RevokeHoldersAsync(key, cancellationToken);
                 sent = true;
                 await _database.WriteAsync(key, value, cancellationToken);
+                answered = true;
             }
 
             completion = AfterWrite;
         }
         finally
         {
-            EndWrite(ticket, completion, value, unanswered: sent && completion == WriteCompletion.Invalidate);
+            EndWrite(ticket, completion, value, unanswered: sent && !answered);
         }
     }
 
@@ -78,6 +81,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         var ticket = Cache.BeginWrite(key);
         var completion = WriteCompletion.Invalidate;
         var sent = false;
+        var answered = false;
         try
         {
             CasResult result;
@@ -85,6 +89,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
             {
                 sent = true;
                 result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
+                answered = true;
                 await RevokeAfterWriteAsync(key, cancellationToken);
             }
             else
@@ -92,6 +97,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
                 await RevokeHoldersAsync(key, cancellationToken);
                 sent = true;
                 result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
+                answered = true;
             }
 
             // A failed compare changed nothing: the copy set aside when the cas began comes back.
@@ -100,7 +106,7 @@ internal abstract class SynchronousStrategy : ICacheStrategy
         }
         finally
         {
-            EndWrite(ticket, completion, to, unanswered: sent && completion == WriteCompletion.Invalidate);
+            EndWrite(ticket, completion, to, unanswered: sent && !answered);
         }
     }
 

@@ -56,8 +56,9 @@ public sealed class InvalidationTests
         (await cluster.ReadAsync(other, Key)).Should().Be(11);
         (await cluster.StatAsync(holder, "db_reads")).Should().Be(0, "every miss fills from the home");
         (await cluster.StatAsync(other, "db_reads")).Should().Be(0);
-        var expectedHomeReads = strategy == "cache-aside" ? 2 : 1;
-        (await cluster.StatAsync(home, "db_reads")).Should().Be(expectedHomeReads, "the home reads once for the cluster (again after a cache-aside write)");
+        // Fills, not database reads: a loaded machine may retry a read that timed out.
+        var expectedHomeFills = strategy == "cache-aside" ? 2 : 1;
+        (await cluster.StatAsync(home, "fills")).Should().Be(expectedHomeFills, "the home fills once for the cluster (again after a cache-aside write)");
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public sealed class InvalidationTests
         (await cluster.ReadAsync(holder, Key)).Should().Be(10);
         (await cluster.StatAsync(holder, "hits")).Should().Be(hits + 1, "the renewed copy is served from the cache");
         (await cluster.StatAsync(holder, "home_unreachable_reads")).Should().Be(0);
-        (await cluster.StatAsync(home, "db_reads")).Should().Be(1, "renewals come from the home's cache");
+        (await cluster.StatAsync(home, "fills")).Should().Be(1, "renewals come from the home's cache");
     }
 
     [Fact]
@@ -171,6 +172,25 @@ public sealed class InvalidationTests
 
         (await cluster.ReadAsync(holder, Key)).Should().Be(11, "the new run revoked the copy its earlier run granted");
         cluster.PeerMessages("revoke", home, holder).Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_restarted_home_whose_revocations_do_not_get_through_waits_out_what_its_earlier_run_granted()
+    {
+        await using var cluster = await ClusterClient.StartServingAsync(Options with { LeaseMs = 3_000 });
+        var (home, holder, _) = Roles(cluster);
+        cluster.Service.Seed("1", "10");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        // Every revoke from the home to the holder (the new run's "revoke all" too) is held back.
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.BeforePeerDeliver = (from, to, type) => from == home && to == holder && type == "revoke" ? never.Task : Task.CompletedTask;
+
+        await cluster.RestartAsync(home, waitForRecovery: false);
+        await cluster.WriteAsync(home, Key, 11);
+
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11, "the write waited until nothing the earlier run granted could be in use");
+        (await cluster.StatAsync(home, "lease_waits")).Should().BeGreaterThanOrEqualTo(1);
+        never.SetResult();
     }
 
     [Fact]

@@ -92,6 +92,19 @@ public sealed class SynchronousStrategyTests
         cache.CompleteFill(landed, ReadResult.Of(Int(2))).Should().BeTrue();
     });
 
+    [Fact]
+    public async Task An_answered_cache_aside_write_lets_the_next_fill_install_at_once()
+    {
+        // Only a write that got no answer is fenced; cache-aside drops the copy on every answered write too.
+        var time = new FakeTimeProvider();
+        var cache = new CacheStore(CacheOptions.Default, time, new NodeStats());
+        var strategy = new CacheAsideStrategy(new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, time), _database, new LandingFence(TimeSpan.FromSeconds(1), time));
+
+        await strategy.WriteAsync(Int(1), Int(2));
+
+        cache.CompleteFill(cache.Lookup(Int(1)).Flight!, ReadResult.Of(Int(2))).Should().BeTrue();
+    }
+
     private SingleFlightReader Reader() => new(_cache, _database, Log.Silent, CancellationToken.None, TimeProvider.System);
 
     private ICacheStrategy Create(string kind) => kind == "write-through"
