@@ -15,10 +15,10 @@ internal sealed class CasHandler(NodeContext context)
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, CasRequest request, CancellationToken cancellationToken)
     {
         var limit = context.Options.MaxValueBytes;
-        KeyValueLimits.Check(limit, "key", request.Key);
+        var key = KeyValueLimits.Key(limit, request.Key);
         KeyValueLimits.Check(limit, "from", request.From);
         KeyValueLimits.Check(limit, "to", request.To);
-        var result = await context.RequireRuntime().Strategy.CasAsync(request.Key, request.From, request.To, request.CreateIfNotExists, cancellationToken);
+        var result = await context.RequireRuntime().Strategy.CasAsync(key, request.From, request.To, request.CreateIfNotExists, cancellationToken);
         return result switch
         {
             CasResult.Ok => new CasOk(),

@@ -24,15 +24,15 @@ internal sealed class FillHandler(NodeContext context)
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, FillRequest request, CancellationToken cancellationToken)
     {
         var coherence = PeerMessages.RequireCoherence(context, header);
-        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
+        var key = KeyValueLimits.Key(context.Options.MaxValueBytes, request.Key);
         var runtime = context.RequireRuntime();
-        var mayGrant = coherence.Holders.MayGrant && coherence.Ownership.OwnerOf(request.Key) == runtime.NodeId;
+        var mayGrant = coherence.Holders.MayGrant && coherence.Ownership.OwnerOf(key) == runtime.NodeId;
         if (mayGrant)
         {
-            coherence.Holders.Record(request.Key, header.Src);
+            coherence.Holders.Record(key, header.Src);
         }
 
-        var (result, clean) = await runtime.Reader.ReadTrackedAsync(request.Key, cancellationToken);
+        var (result, clean) = await runtime.Reader.ReadTrackedAsync(key, cancellationToken);
         return new FillOk { Value = result.Found ? result.Value : default, Lease = mayGrant && clean };
     }
 }

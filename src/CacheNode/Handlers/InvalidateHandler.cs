@@ -13,8 +13,8 @@ internal sealed class InvalidateHandler(NodeContext context)
 
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, InvalidateRequest request, CancellationToken cancellationToken)
     {
-        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
-        await context.RequireRuntime().Strategy.InvalidateAsync(request.Key, cancellationToken);
+        var key = KeyValueLimits.Key(context.Options.MaxValueBytes, request.Key);
+        await context.RequireRuntime().Strategy.InvalidateAsync(key, cancellationToken);
         return new InvalidateOk();
     }
 }

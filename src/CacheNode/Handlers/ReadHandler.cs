@@ -13,8 +13,8 @@ internal sealed class ReadHandler(NodeContext context)
 
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, ReadRequest request, CancellationToken cancellationToken)
     {
-        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
-        var result = await context.RequireRuntime().Strategy.ReadAsync(request.Key, cancellationToken);
+        var key = KeyValueLimits.Key(context.Options.MaxValueBytes, request.Key);
+        var result = await context.RequireRuntime().Strategy.ReadAsync(key, cancellationToken);
         return result.Found
             ? new ReadOk(result.Value)
             : throw new NodeErrorException(ErrorCode.KeyDoesNotExist, "key does not exist");

@@ -13,9 +13,9 @@ internal sealed class WriteHandler(NodeContext context)
 
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, WriteRequest request, CancellationToken cancellationToken)
     {
-        KeyValueLimits.Check(context.Options.MaxValueBytes, "key", request.Key);
+        var key = KeyValueLimits.Key(context.Options.MaxValueBytes, request.Key);
         KeyValueLimits.Check(context.Options.MaxValueBytes, "value", request.Value);
-        await context.RequireRuntime().Strategy.WriteAsync(request.Key, request.Value, cancellationToken);
+        await context.RequireRuntime().Strategy.WriteAsync(key, request.Value, cancellationToken);
         return new WriteOk();
     }
 }

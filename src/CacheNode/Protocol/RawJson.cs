@@ -5,7 +5,8 @@ namespace CacheNode.Protocol;
 /// <summary>A JSON value kept as its compact text, so keys and values come back exactly as written.</summary>
 /// <remarks>
 /// Keys may be any JSON value and <c>1</c> and <c>"1"</c> are different keys: comparing the compact
-/// text gives exactly that, and lets the text double as a dictionary key without a custom comparer.
+/// text gives exactly that, and lets the text double as a dictionary key without a custom comparer,
+/// once a key is in its one spelling (<see cref="CanonicalKey"/>).
 /// </remarks>
 [JsonConverter(typeof(RawJsonConverter))]
 internal readonly record struct RawJson
