@@ -34,6 +34,6 @@ internal enum CacheLookupKind
     /// <summary>A miss while a write of the key is in progress: wait for it to end, then look again.</summary>
     WaitForWrite,
 
-    /// <summary>The cache may not serve or fill now (no lease from every peer): read the database directly.</summary>
+    /// <summary>The cache may not serve or fill now (the startup fence): read the database directly.</summary>
     Bypass,
 }
