@@ -26,6 +26,9 @@ internal sealed class NemesisRunner(
     private Func<Task>? _healPartition;
     private Func<Task>? _healProcess;
 
+    /// <summary>Told each time a partition starts (its grudge) or heals (<see cref="Grudge.None"/>).</summary>
+    public Action<Grudge>? PartitionChanged { get; set; }
+
     public IReadOnlyList<NemesisEvent> Events
     {
         get
@@ -90,10 +93,12 @@ internal sealed class NemesisRunner(
 
         network.Partition(grudge.Drops);
         Record(description);
+        PartitionChanged?.Invoke(grudge);
         Volatile.Write(ref _healPartition, () =>
         {
             network.Heal();
             Record("partition healed");
+            PartitionChanged?.Invoke(Grudge.None);
             return Task.CompletedTask;
         });
         return Task.CompletedTask;

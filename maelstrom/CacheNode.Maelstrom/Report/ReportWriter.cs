@@ -96,6 +96,7 @@ internal static class ReportWriter
                 ["holders_per_write"] = summary.HoldersPerWrite,
                 ["background_per_node_per_s"] = summary.BackgroundMessagesPerNodePerSecond,
             },
+            ["partition_sides"] = PartitionSides.ToJson(summary.PartitionSides),
             ["unavailable"] = summary.Unavailable,
             ["worst_write_ms"] = summary.WorstWriteMs,
             ["replication_per_s"] = summary.ReplicationMessagesPerSecond,

@@ -49,6 +49,9 @@ internal sealed record RunSummary(
     /// </summary>
     public double BackgroundMessagesPerNodePerSecond { get; init; }
 
+    /// <summary>Each side of the run's partitions, and the time without one (runner-only: <see cref="Report.PartitionSides"/>).</summary>
+    public IReadOnlyList<SideFigures> PartitionSides { get; init; } = [];
+
     /// <summary>Share of operations that got error 11 or no definite answer (timeout, indefinite error).</summary>
     public double Unavailable { get; init; }
 
@@ -135,6 +138,7 @@ internal sealed record RunSummary(
             FillMessagesPerOp = (double)Sent("fill", "fill_ok") / all,
             MessagesPerWrite = (double)(Sent("revoke", "revoke_ok", "release") + forwardedWrites) / writes,
             HoldersPerWrite = (double)holdersRevoked / writes,
+            PartitionSides = Report.PartitionSides.Of(result.PartitionSamples, result.History),
             BackgroundMessagesPerNodePerSecond = Sent("lease_request", "lease_ok", "backup", "backup_ok", "recover", "recover_ok") / seconds / nodes,
             Unavailable = ops.Count == 0 ? 0 : (double)ops.Count(r => r.Status == OpStatus.Info || r.ErrorCode == 11) / ops.Count,
             WorstWriteMs = okWrites.Count == 0 ? 0 : okWrites.Max(),
@@ -164,6 +168,11 @@ internal sealed record RunSummary(
 
         yield return F($"between nodes: invalidation {InvalidationMessagesPerWrite:0.00} msgs per write, leases {LeaseMessagesPerSecond:0} msgs/s, forwarding {ForwardMessagesPerOp:0.00} msgs per op");
         yield return F($"unavailable (error 11 or indefinite) {Unavailable:P1}; slowest ok write {WorstWriteMs:0.0} ms");
+        foreach (var side in PartitionSides)
+        {
+            string Ratio(double? ratio) => ratio is { } r ? r.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+            yield return F($"{(side.Side == Report.PartitionSides.Unpartitioned ? "no partition" : "side " + side.Side)}: hit ratio {Ratio(side.HitRatio)} ({Ratio(side.HitRatioOnReachableHomes)} on keys whose home it reaches), database requests per op {side.DatabaseRequestsPerOp:0.000}, {side.Ops} ops");
+        }
         yield return F($"database writes per client write {DatabaseWritesPerWrite:0.000}; replication {ReplicationMessagesPerSecond:0} msgs/s; flush lag p99 {(FlushLagP99Ms is { } lag ? lag + " ms" : "n/a")}");
         if (KeysReadBack is { } keys)
         {

@@ -26,6 +26,9 @@ internal sealed record RunResult(
     /// <summary>Milliseconds client requests spent inside their node, sorted, by request type.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> NodeTimes { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 
+    /// <summary>Every node's counters at each change of partition, and at the start and end of the workload (runner-only, with <c>--node-checks</c>).</summary>
+    public IReadOnlyList<StatsSample> PartitionSamples { get; init; } = [];
+
     /// <summary>Write and cas requests lin-kv received during the run.</summary>
     public long DatabaseWrites { get; init; }
 

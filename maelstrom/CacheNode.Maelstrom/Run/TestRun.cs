@@ -68,6 +68,8 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var nodeCpu = 0.0;
         IWorkload? workload = null;
         NemesisRunner? nemesis = null;
+        PartitionSampler? sampler = null;
+        IReadOnlyList<StatsSample> samples = [];
         try
         {
             workload = CreateWorkload(threads, new Random(random.Next()));
@@ -87,12 +89,28 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
 
             await console.WriteLineAsync(StartLine(nodes.Count, workload.Name, threads.Count));
             initialized = true;
+            // Runner-only: what each side of a partition did, from the nodes' own counters.
+            if (options.NodeChecks && options.Nemesis.Contains("partition"))
+            {
+                sampler = new PartitionSampler(NewClient(network), nodeIds, clock, workloadTimeout);
+                sampler.Sample(Grudge.None);
+                nemesis.PartitionChanged = sampler.Sample;
+            }
+
             using (var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeLimit.CancelAfter(TimeSpan.FromSeconds(options.TimeLimitSeconds));
                 var faults = nemesis.RunAsync(timeLimit.Token);
                 await new Stagger(options.Rate, new Random(random.Next())).RunAsync(threads, workload.InvokeAsync, timeLimit.Token);
                 await faults;
+            }
+
+            if (sampler is not null)
+            {
+                // The end of the last window; what the final phase does is not load.
+                nemesis.PartitionChanged = null;
+                sampler.Sample(Grudge.None);
+                samples = await sampler.AllAsync();
             }
 
             if (options.HasFinalPhase)
@@ -168,6 +186,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
             DatabaseReadBack = readBack,
             DatabaseWrites = linKv.Writes,
             Crashes = failures.Crashes,
+            PartitionSamples = samples,
         };
     }
 
