@@ -26,7 +26,7 @@ public sealed class HolderRevokerTests
         var until = table.HoldersOf(Int(1)).Single().Until;
 
         var revoke = revoker.RevokeHoldersAsync(Int(1), CancellationToken.None).AsTask();
-        await Eventually(() => Interlocked.Read(ref _written) > 0);
+        await Eventually.TrueAsync(() => Interlocked.Read(ref _written) > 0, "the outbox should send the revoke");
         _time.Advance(Timing.PeerTimeout);
         revoke.IsCompleted.Should().BeFalse("n2 did not acknowledge: its key lease may still be in use");
         _time.Advance(_time.TimeUntil(until) - TimeSpan.FromMilliseconds(1));
@@ -47,7 +47,7 @@ public sealed class HolderRevokerTests
         table.Record(Int(1), "n2");
 
         var revoke = revoker.RevokeHoldersAsync(Int(1), CancellationToken.None).AsTask();
-        await Eventually(() => _rpc!.TryComplete(FirstId, new RpcReply("n2", "revoke_ok", "{}"u8.ToArray())));
+        await Eventually.TrueAsync(() => _rpc!.TryComplete(FirstId, new RpcReply("n2", "revoke_ok", "{}"u8.ToArray())), "the revoke should be registered for its reply");
         await revoke.WaitAsync(TimeSpan.FromSeconds(10));
 
         _stats.LeaseWaits.Should().Be(0);
@@ -82,16 +82,6 @@ public sealed class HolderRevokerTests
         return (table, new HolderRevoker(table, outboxes, Timing.PeerTimeout, services), writer);
     }
 
-    // The outbox sends from its own loop: the request is registered a moment after the revoke begins.
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline);
-            await Task.Delay(1);
-        }
-    }
 
     // The writer's output, with a count the test can wait on from another thread.
     private sealed class CountingStream(Stream inner, Action<int> written) : Stream

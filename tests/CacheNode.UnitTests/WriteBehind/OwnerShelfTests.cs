@@ -71,7 +71,7 @@ public sealed class OwnerShelfTests
         _time.Advance(TimeSpan.FromMilliseconds(2));
         shelf.Tick();
         _warnings.ToString().Should().Contain("flushing its 2 dirty entries");
-        await WaitUntil(() => !shelf.HasOrphans);
+        await Eventually.TrueAsync(() => !shelf.HasOrphans, "the orphans should be flushed");
         (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(10));
         (await _database.Store.ReadAsync(Int(2))).Value.Should().Be(Int(20));
         _stats.OrphanFlushed.Should().Be(2);
@@ -85,7 +85,7 @@ public sealed class OwnerShelfTests
         _time.Advance(GrantedFor + Fence + TimeSpan.FromMilliseconds(10));
         shelf.Tick();
         shelf.Tick();
-        await WaitUntil(() => !shelf.HasOrphans);
+        await Eventually.TrueAsync(() => !shelf.HasOrphans, "the orphan flush should finish");
 
         var recovered = await shelf.RecoverAsync(Run + 1, CancellationToken.None);
 
@@ -121,7 +121,7 @@ public sealed class OwnerShelfTests
         }
 
         // The last custody the dead run had, and a database timeout: no ask put either off.
-        await WaitUntil(() => shelf.DirtyCount == 0);
+        await Eventually.TrueAsync(() => shelf.DirtyCount == 0, "the adopted copies should be flushed");
         (await _database.Store.ReadAsync(Int(1))).Value.Should().Be(Int(10));
         refusals.Should().BePositive("recovery waits while this node flushes what was never confirmed");
         var recovered = await shelf.RecoverAsync(Run + 1, CancellationToken.None);
@@ -214,13 +214,4 @@ public sealed class OwnerShelfTests
 
     private static BackupEntry Entry(long key, long value, long version) => new(Int(key), Int(value), version);
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline);
-            await Task.Delay(5);
-        }
-    }
 }

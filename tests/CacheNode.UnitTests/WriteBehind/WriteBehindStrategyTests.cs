@@ -71,7 +71,7 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         }
 
         var flush = strategy.FlushAsync().AsTask();
-        await WaitUntil(() => _database.Writes >= 4); // the first batch, held at the gate
+        await Eventually.TrueAsync(() => _database.Writes >= 4, "the first batch should reach the database"); // the first batch, held at the gate
         gate.SetResult();
         await flush;
 
@@ -103,7 +103,7 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         _database.WriteGate = gate.Task;
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = TimeSpan.Zero });
         await strategy.WriteAsync(Int(1), Int(1));
-        await WaitUntil(() => _database.Writes == 1); // its flush is under way, held at the gate
+        await Eventually.TrueAsync(() => _database.Writes == 1, "the flush should begin"); // its flush is under way, held at the gate
 
         await strategy.WriteAsync(Int(1), Int(2));
         gate.SetResult();
@@ -199,7 +199,7 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         await strategy.WriteAsync(Int(2), Int(2));
 
         var flush = strategy.FlushAsync().AsTask();
-        await WaitUntil(() => _database.Writes == 2);
+        await Eventually.TrueAsync(() => _database.Writes == 2, "both writes should reach the database");
         flush.IsCompleted.Should().BeFalse("both writes are still on their way to the database");
         gate.SetResult();
         await flush;
@@ -274,13 +274,4 @@ public sealed class WriteBehindStrategyTests : IAsyncDisposable
         return _strategy;
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold by now");
-            await Task.Delay(5);
-        }
-    }
 }

@@ -1,9 +1,10 @@
-namespace CacheNode.IntegrationTests.Harness;
+namespace CacheNode.Testing;
 
 /// <summary>
 /// Waits for a condition the system under test makes true by itself (a lease running out, a message
 /// delivered, a heartbeat's effect), checking it often, with a deadline generous enough for a loaded
-/// machine. The one way tests here wait: never a fixed sleep standing in for the event.
+/// machine. The one way tests wait, in every suite (this file is compiled into each test project):
+/// never a fixed sleep standing in for the event.
 /// </summary>
 internal static class Eventually
 {
