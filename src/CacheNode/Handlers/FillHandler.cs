@@ -23,9 +23,8 @@ internal sealed class FillHandler(NodeContext context)
 
     protected override async ValueTask<OutgoingBody> HandleAsync(MessageHeader header, FillRequest request, CancellationToken cancellationToken)
     {
-        var coherence = PeerMessages.RequireCoherence(context, header);
+        var (runtime, coherence) = PeerMessages.RequireCoherence(context, header);
         var key = KeyValueLimits.Key(context.Options.MaxValueBytes, request.Key);
-        var runtime = context.RequireRuntime();
         var mayGrant = coherence.Holders.MayGrant && coherence.Ownership.OwnerOf(key) == runtime.NodeId;
         if (mayGrant)
         {

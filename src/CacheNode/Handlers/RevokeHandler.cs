@@ -13,8 +13,7 @@ internal sealed class RevokeHandler(NodeContext context)
 {
     protected override ValueTask<OutgoingBody> HandleAsync(MessageHeader header, RevokeRequest request, CancellationToken cancellationToken)
     {
-        var coherence = PeerMessages.RequireCoherence(context, header);
-        var runtime = context.RequireRuntime();
+        var (runtime, coherence) = PeerMessages.RequireCoherence(context, header);
         if (request.All)
         {
             runtime.Cache.InvalidateWhere(key => coherence.Ownership.OwnerOf(key) == header.Src);
