@@ -41,74 +41,19 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
         _reader.ReadAsync(key, cancellationToken);
 
-    public async ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default)
-    {
-        // From here on no fill of the key installs, here or (through this home) on any peer.
-        var ticket = Cache.BeginWrite(key);
-        // Until the database answers, the write may or may not have happened: drop the cached copy.
-        var completion = WriteCompletion.Invalidate;
-        var sent = false;
-        var answered = false;
-        try
-        {
-            if (_unsafeOrder != UnsafeOrder.None)
+    public async ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default) =>
+        await ChangeAsync(
+            key,
+            value,
+            async token =>
             {
-                // The order this strategy exists to avoid: between the database write and the revocation,
-                // a peer serves the old value from its cache while another fills the new one.
-                sent = true;
-                await _database.WriteAsync(key, value, cancellationToken);
-                answered = true;
-                await RevokeAfterWriteAsync(key, cancellationToken);
-            }
-            else
-            {
-                await RevokeHoldersAsync(key, cancellationToken);
-                sent = true;
-                await _database.WriteAsync(key, value, cancellationToken);
-                answered = true;
-            }
+                await _database.WriteAsync(key, value, token);
+                return CasResult.Ok; // a plain write always applies
+            },
+            cancellationToken);
 
-            completion = AfterWrite;
-        }
-        finally
-        {
-            EndWrite(ticket, completion, value, unanswered: sent && !answered);
-        }
-    }
-
-    public async ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default)
-    {
-        var ticket = Cache.BeginWrite(key);
-        var completion = WriteCompletion.Invalidate;
-        var sent = false;
-        var answered = false;
-        try
-        {
-            CasResult result;
-            if (_unsafeOrder != UnsafeOrder.None)
-            {
-                sent = true;
-                result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
-                answered = true;
-                await RevokeAfterWriteAsync(key, cancellationToken);
-            }
-            else
-            {
-                await RevokeHoldersAsync(key, cancellationToken);
-                sent = true;
-                result = await _database.CasAsync(key, from, to, createIfNotExists, cancellationToken);
-                answered = true;
-            }
-
-            // A failed compare changed nothing: the copy set aside when the cas began comes back.
-            completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;
-            return result;
-        }
-        finally
-        {
-            EndWrite(ticket, completion, to, unanswered: sent && !answered);
-        }
-    }
+    public ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default) =>
+        ChangeAsync(key, to, token => _database.CasAsync(key, from, to, createIfNotExists, token), cancellationToken);
 
     /// <summary>Drops the key on every node: acked once every holder has, or has provably stopped serving.</summary>
     public async ValueTask InvalidateAsync(RawJson key, CancellationToken cancellationToken = default)
@@ -130,6 +75,45 @@ internal abstract class SynchronousStrategy : ICacheStrategy
     public ValueTask<int> DrainAsync(TimeSpan budget, CancellationToken cancellationToken = default) => ValueTask.FromResult(0);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // A write or cas: revoke the holders, change the database, then settle the cached copy. From BeginWrite
+    // on no fill of the key installs, here or (through this home) on any peer.
+    private async ValueTask<CasResult> ChangeAsync(RawJson key, RawJson written, Func<CancellationToken, ValueTask<CasResult>> changeDatabase, CancellationToken cancellationToken)
+    {
+        var ticket = Cache.BeginWrite(key);
+        // Until the database answers, the change may or may not have happened: drop the cached copy.
+        var completion = WriteCompletion.Invalidate;
+        var sent = false;
+        var answered = false;
+        try
+        {
+            CasResult result;
+            if (_unsafeOrder != UnsafeOrder.None)
+            {
+                // The order this strategy exists to avoid: between the database write and the revocation,
+                // a peer serves the old value from its cache while another fills the new one.
+                sent = true;
+                result = await changeDatabase(cancellationToken);
+                answered = true;
+                await RevokeAfterWriteAsync(key, cancellationToken);
+            }
+            else
+            {
+                await RevokeHoldersAsync(key, cancellationToken);
+                sent = true;
+                result = await changeDatabase(cancellationToken);
+                answered = true;
+            }
+
+            // A failed compare changed nothing: the copy set aside when the cas began comes back.
+            completion = result == CasResult.Ok ? AfterWrite : WriteCompletion.Unchanged;
+            return result;
+        }
+        finally
+        {
+            EndWrite(ticket, completion, written, unanswered: sent && !answered);
+        }
+    }
 
     // A write that failed after it may have left (no answer, a deadline, an error) may still land: its key
     // stays "being written" until it must have landed, so no fill installs, or leases, the value before it.
