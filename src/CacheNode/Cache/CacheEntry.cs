@@ -10,13 +10,14 @@ namespace CacheNode.Cache;
 /// </summary>
 internal sealed class CacheEntry
 {
-    public CacheEntry(RawJson key, ReadResult value, Timestamp filledAt, Timestamp validUntil, TickSpan fillDuration)
+    public CacheEntry(RawJson key, ReadResult value, Timestamp filledAt, Timestamp validUntil, TickSpan fillDuration, Timestamp renewFrom)
     {
         Key = key;
         Value = value;
         FilledAt = filledAt;
         ValidUntil = validUntil;
         FillDuration = fillDuration;
+        RenewFrom = renewFrom;
     }
 
     public RawJson Key { get; }
@@ -28,6 +29,12 @@ internal sealed class CacheEntry
 
     /// <summary>From when the entry must not be served (TTL with jitter, capped by the lease).</summary>
     public Timestamp ValidUntil { get; }
+
+    /// <summary>
+    /// For a copy served under a key lease: from when a hit also renews it (fills again in the background),
+    /// so a key a node keeps reading stays cached across leases. <see cref="Timestamp.Never"/> otherwise.
+    /// </summary>
+    public Timestamp RenewFrom { get; }
 
     /// <summary>How long the fill took: XFetch's delta.</summary>
     public TickSpan FillDuration { get; }

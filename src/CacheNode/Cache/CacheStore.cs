@@ -125,15 +125,16 @@ internal sealed class CacheStore
         bool installed;
         lock (_gate)
         {
-            var slot = _slots[flight.Key];
-            slot.Fill = null;
+            // A revoke may have detached this fill (and a new one taken its place, or the slot gone):
+            // its epoch is then out of date, so it cannot install.
+            var slot = DetachFill(flight);
             // A write still in progress may land after the database answered this fill (under
             // write-behind, until its flush): its end decides what is cached, not the fill.
-            var current = slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && IsServableAt(now);
+            var current = slot is not null && slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && IsServableAt(now);
             installed = current && now < cacheableUntil;
             if (installed)
             {
-                Install(slot, flight.Key, result, flight.StartedAt, now - flight.StartedAt, cacheableUntil);
+                Install(slot!, flight.Key, result, flight.StartedAt, now - flight.StartedAt, cacheableUntil);
             }
             else
             {
@@ -142,7 +143,10 @@ internal sealed class CacheStore
                     _stats.RejectedStaleFill();
                 }
 
-                ForgetIfIdle(flight.Key, slot);
+                if (slot is not null)
+                {
+                    ForgetIfIdle(flight.Key, slot);
+                }
             }
         }
 
@@ -155,9 +159,10 @@ internal sealed class CacheStore
     {
         lock (_gate)
         {
-            var slot = _slots[flight.Key];
-            slot.Fill = null;
-            ForgetIfIdle(flight.Key, slot);
+            if (DetachFill(flight) is { } slot)
+            {
+                ForgetIfIdle(flight.Key, slot);
+            }
         }
 
         flight.Fail(error);
@@ -267,8 +272,7 @@ internal sealed class CacheStore
                 return false;
             }
 
-            slot.Epoch = NextEpoch();
-            slot.SetAside = null;
+            RevokeSlot(slot);
             var removed = slot.Entry is not null;
             if (removed)
             {
@@ -297,8 +301,7 @@ internal sealed class CacheStore
                     continue;
                 }
 
-                slot.Epoch = NextEpoch();
-                slot.SetAside = null;
+                RevokeSlot(slot);
                 if (slot.Entry is not null)
                 {
                     RemoveEntry(slot);
@@ -349,7 +352,10 @@ internal sealed class CacheStore
 
         var jittered = lifetime * (1 - (_options.TtlJitter * Random.Shared.NextDouble()));
         // Rounded down: the entry errs towards a shorter life.
-        var validUntil = Timestamp.Min(filledAt + _time.SpanRoundedDown(jittered), cacheableUntil);
+        var expires = filledAt + _time.SpanRoundedDown(jittered);
+        var validUntil = Timestamp.Min(expires, cacheableUntil);
+        // Under a key lease shorter than the TTL, a hit in the lease's second half renews it.
+        var renewFrom = cacheableUntil < expires ? filledAt + new TickSpan((validUntil - filledAt).Ticks / 2) : Timestamp.Never;
 
         if (slot.Entry is not null)
         {
@@ -360,8 +366,29 @@ internal sealed class CacheStore
             EvictOne();
         }
 
-        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, TickSpan.Max(TickSpan.Zero, fillDuration));
+        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, TickSpan.Max(TickSpan.Zero, fillDuration), renewFrom);
         _sieve.Add(slot.Entry);
+    }
+
+    // A revoked key: no fill in flight may install, and the next reader must not join one (it would only
+    // be turned away when it completes, and read again): the fill is detached, to finish on its own.
+    private void RevokeSlot(KeySlot slot)
+    {
+        slot.Epoch = NextEpoch();
+        slot.SetAside = null;
+        slot.Fill = null;
+    }
+
+    // The slot the flight is still the fill of, which it leaves; null if a revoke detached it.
+    private KeySlot? DetachFill(FillFlight flight)
+    {
+        if (!_slots.TryGetValue(flight.Key, out var slot) || !ReferenceEquals(slot.Fill, flight))
+        {
+            return null;
+        }
+
+        slot.Fill = null;
+        return slot;
     }
 
     private void EvictOne()
@@ -391,10 +418,17 @@ internal sealed class CacheStore
         }
     }
 
-    // XFetch (Vattani et al., VLDB '15): refresh early with a probability that rises as expiry nears
-    // and with how long a fill takes, so exactly one reader of a hot key recomputes it ahead of time.
+    // A copy under a key lease renews from the lease's second half on (a lease is short, so waiting for
+    // it to run out would make every key a node keeps reading miss once per lease). Otherwise XFetch
+    // (Vattani et al., VLDB '15): refresh early with a probability that rises as expiry nears and with
+    // how long a fill takes, so exactly one reader of a hot key recomputes it ahead of time.
     private bool ShouldRefreshEarly(CacheEntry entry, Timestamp now)
     {
+        if (now >= entry.RenewFrom)
+        {
+            return true;
+        }
+
         if (_options.EarlyRefreshBeta <= 0 || entry.FillDuration <= TickSpan.Zero)
         {
             return false;

@@ -226,6 +226,55 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
+    public void A_hit_in_the_second_half_of_a_key_lease_renews_it_in_the_background()
+    {
+        var cache = NewCache(CacheOptions.Default with { TtlJitter = 0, EarlyRefreshBeta = 0 });
+        var fill = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(fill, ReadResult.Of(Int(10)), cacheableUntil: _time.Now() + Ticks(TimeSpan.FromMilliseconds(500)));
+
+        _time.Advance(TimeSpan.FromMilliseconds(249));
+        cache.Lookup(Int(1)).Flight.Should().BeNull("the lease has most of its time left");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var hit = cache.Lookup(Int(1));
+        hit.Kind.Should().Be(CacheLookupKind.Hit);
+        var renewal = hit.Flight;
+        renewal.Should().NotBeNull("a key still being read is renewed before its lease runs out");
+        cache.Lookup(Int(1)).Flight.Should().BeNull("one renewal at a time");
+
+        cache.CompleteFill(renewal!, ReadResult.Of(Int(10)), cacheableUntil: _time.Now() + Ticks(TimeSpan.FromMilliseconds(500))).Should().BeTrue();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        cache.TryPeek(Int(1), out _).Should().BeTrue("the renewed lease runs 500 ms from the renewal");
+        _stats.EarlyRefreshes.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_copy_limited_only_by_its_ttl_is_not_renewed_halfway()
+    {
+        var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromSeconds(1), TtlJitter = 0, EarlyRefreshBeta = 0 });
+        Fill(cache, 1, 10);
+
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+
+        cache.Lookup(Int(1)).Flight.Should().BeNull("without a key lease only XFetch refreshes early, and it is off here");
+    }
+
+    [Fact]
+    public void A_revoke_detaches_the_fill_in_flight_so_the_next_reader_leads_a_fresh_one()
+    {
+        var cache = NewCache();
+        var old = cache.Lookup(Int(1)).Flight!;
+        cache.Invalidate(Int(1));
+
+        var next = cache.Lookup(Int(1));
+        next.Kind.Should().Be(CacheLookupKind.LeadFill, "joining the revoked fill would only be turned away when it completes");
+        cache.CompleteFill(old, ReadResult.Of(Int(10))).Should().BeFalse();
+
+        cache.CompleteFill(next.Flight!, ReadResult.Of(Int(11))).Should().BeTrue("the revoked fill's completion must not take the new fill's place");
+        cache.TryPeek(Int(1), out var value).Should().BeTrue();
+        value.Value.Should().Be(Int(11));
+    }
+
+    [Fact]
     public async Task A_fill_without_a_lease_or_whose_lease_ran_out_on_the_way_installs_nothing_and_its_joiners_read_again()
     {
         var cache = NewCache();

@@ -63,5 +63,5 @@ public sealed class SieveQueueTests
         queue.SelectVictim().Should().BeNull();
     }
 
-    private static CacheEntry NewEntry(int key) => new(Int(key), ReadResult.Of(Int(key)), Timestamp.LongAgo, Timestamp.Never, TickSpan.Zero);
+    private static CacheEntry NewEntry(int key) => new(Int(key), ReadResult.Of(Int(key)), Timestamp.LongAgo, Timestamp.Never, TickSpan.Zero, Timestamp.Never);
 }
