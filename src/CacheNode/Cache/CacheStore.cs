@@ -56,7 +56,7 @@ internal sealed class CacheStore
     /// Serves a key from the cache, or says which fill to lead or join. A hit may come with an early
     /// refresh (XFetch) for the caller to run in the background; the hit is served either way.
     /// </summary>
-    public CacheLookup Lookup(RawJson key)
+    public CacheLookup Lookup(RawJson key, ReadOrigin origin = ReadOrigin.Client)
     {
         var now = _time.Now();
         lock (_gate)
@@ -78,7 +78,7 @@ internal sealed class CacheStore
                 if (now < entry.ValidUntil)
                 {
                     entry.Visited = true;
-                    _stats.Hit(negative: !entry.Value.Found);
+                    CountLookup(origin, hit: true, negative: !entry.Value.Found);
                     FillFlight? refresh = null;
                     if (slot.Fill is null && ShouldRefreshEarly(entry, now))
                     {
@@ -93,7 +93,7 @@ internal sealed class CacheStore
                 RemoveEntry(slot);
             }
 
-            _stats.Miss();
+            CountLookup(origin, hit: false, negative: false);
             if (slot.PendingWrites > 0 && slot.Fill is null && _options.HoldReadsDuringWrites > TimeSpan.Zero)
             {
                 _stats.CoalescedWait();
@@ -437,6 +437,22 @@ internal sealed class CacheStore
         // In ticks, as a double: the gap is a random real, not a span rounded either way.
         var gap = -entry.FillDuration.Ticks * _options.EarlyRefreshBeta * Math.Log(1 - Random.Shared.NextDouble());
         return now.Ticks + gap >= entry.ValidUntil.Ticks;
+    }
+
+    private void CountLookup(ReadOrigin origin, bool hit, bool negative)
+    {
+        if (origin == ReadOrigin.PeerFill)
+        {
+            _stats.FillServed(fromCache: hit);
+        }
+        else if (hit)
+        {
+            _stats.Hit(negative);
+        }
+        else
+        {
+            _stats.Miss();
+        }
     }
 
     private bool IsServableAt(Timestamp now) => now >= _servableFrom;

@@ -37,7 +37,7 @@ internal sealed class SingleFlightReader
     public CacheStore Cache => _cache;
 
     public async ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default) =>
-        (await ReadTrackedAsync(key, cancellationToken)).Result;
+        (await ReadTrackedAsync(key, ReadOrigin.Client, cancellationToken)).Result;
 
     /// <summary>
     /// Reads as <see cref="ReadAsync"/> does, and says whether the value is <em>settled</em>: served from the
@@ -45,11 +45,11 @@ internal sealed class SingleFlightReader
     /// read and none began before it was installed. A value read around a write (the database read
     /// directly) is not.
     /// </summary>
-    public async ValueTask<TrackedRead> ReadTrackedAsync(RawJson key, CancellationToken cancellationToken = default)
+    public async ValueTask<TrackedRead> ReadTrackedAsync(RawJson key, ReadOrigin origin, CancellationToken cancellationToken = default)
     {
         for (var round = 0; round < MaxJoinRounds; round++)
         {
-            var lookup = _cache.Lookup(key);
+            var lookup = _cache.Lookup(key, origin);
             switch (lookup.Kind)
             {
                 case CacheLookupKind.Hit:

@@ -21,6 +21,8 @@ internal sealed class NodeStats
     private long _rejectedWrites;
     private long _bypassReads;
     private long _peerFills;
+    private long _fillsServed;
+    private long _fillsServedFromCache;
     private long _homeUnreachableReads;
     private long _leaseWaits;
     private long _peerMessages;
@@ -47,6 +49,8 @@ internal sealed class NodeStats
     public long RejectedWrites => Volatile.Read(ref _rejectedWrites);
     public long BypassReads => Volatile.Read(ref _bypassReads);
     public long PeerFills => Volatile.Read(ref _peerFills);
+    public long FillsServed => Volatile.Read(ref _fillsServed);
+    public long FillsServedFromCache => Volatile.Read(ref _fillsServedFromCache);
     public long HomeUnreachableReads => Volatile.Read(ref _homeUnreachableReads);
     public long LeaseWaits => Volatile.Read(ref _leaseWaits);
     public long PeerMessages => Volatile.Read(ref _peerMessages);
@@ -92,6 +96,16 @@ internal sealed class NodeStats
 
     /// <summary>A miss filled from the key's home (a <c>fill</c> sent).</summary>
     public void PeerFill() => Interlocked.Increment(ref _peerFills);
+
+    /// <summary>A peer's <c>fill</c> answered as the key's home (its lookup is not a hit or miss of this node's clients).</summary>
+    public void FillServed(bool fromCache)
+    {
+        Interlocked.Increment(ref _fillsServed);
+        if (fromCache)
+        {
+            Interlocked.Increment(ref _fillsServedFromCache);
+        }
+    }
 
     /// <summary>A miss that read the database directly because the key's home did not answer a fill.</summary>
     public void HomeUnreachableRead() => Interlocked.Increment(ref _homeUnreachableReads);

@@ -1,3 +1,4 @@
+using CacheNode.Cache;
 using CacheNode.Runtime;
 using CacheNode.Protocol;
 using CacheNode.Protocol.Messages;
@@ -31,7 +32,7 @@ internal sealed class FillHandler(NodeContext context)
             coherence.Holders.Record(key, header.Src);
         }
 
-        var (result, clean) = await runtime.Reader.ReadTrackedAsync(key, cancellationToken);
+        var (result, clean) = await runtime.Reader.ReadTrackedAsync(key, ReadOrigin.PeerFill, cancellationToken);
         return new FillOk { Value = result.Found ? result.Value : default, Lease = mayGrant && clean };
     }
 }

@@ -40,6 +40,8 @@ internal sealed class StatsHandler(NodeContext context)
             CacheServing = runtime.Cache.IsServing,
             BypassReads = stats.BypassReads,
             PeerFills = stats.PeerFills,
+            FillsServed = stats.FillsServed,
+            FillsServedFromCache = stats.FillsServedFromCache,
             HomeUnreachableReads = stats.HomeUnreachableReads,
             LeaseWaits = stats.LeaseWaits,
             PeerMessages = stats.PeerMessages,

@@ -30,6 +30,23 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
+    public void Lookups_for_a_peers_fill_are_counted_as_fills_served_not_as_this_nodes_hits_and_misses()
+    {
+        var cache = NewCache();
+        var lead = cache.Lookup(Int(1), ReadOrigin.PeerFill);
+        cache.CompleteFill(lead.Flight!, ReadResult.Of(Int(10))).Should().BeTrue();
+        cache.Lookup(Int(1), ReadOrigin.PeerFill).Kind.Should().Be(CacheLookupKind.Hit);
+
+        _stats.FillsServed.Should().Be(2);
+        _stats.FillsServedFromCache.Should().Be(1);
+        _stats.Hits.Should().Be(0, "the hit ratio is the clients' of this node");
+        _stats.Misses.Should().Be(0);
+
+        cache.Lookup(Int(1)).Kind.Should().Be(CacheLookupKind.Hit);
+        _stats.Hits.Should().Be(1);
+    }
+
+    [Fact]
     public void Second_miss_during_a_fill_joins_it_instead_of_starting_another()
     {
         var cache = NewCache();

@@ -34,6 +34,8 @@ internal sealed record StatsOk : OutgoingBody
     [JsonPropertyName("cache_serving")] public bool CacheServing { get; init; }
     [JsonPropertyName("bypass_reads")] public long BypassReads { get; init; }
     [JsonPropertyName("peer_fills")] public long PeerFills { get; init; }
+    [JsonPropertyName("fills_served")] public long FillsServed { get; init; }
+    [JsonPropertyName("fills_served_from_cache")] public long FillsServedFromCache { get; init; }
     [JsonPropertyName("home_unreachable_reads")] public long HomeUnreachableReads { get; init; }
     [JsonPropertyName("lease_waits")] public long LeaseWaits { get; init; }
     [JsonPropertyName("peer_messages")] public long PeerMessages { get; init; }
