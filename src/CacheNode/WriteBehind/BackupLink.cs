@@ -12,7 +12,7 @@ namespace CacheNode.WriteBehind;
 internal sealed class BackupLink
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<RawJson, long> _drops = [];
+    private readonly Dictionary<RawJson, QueuedDrop> _drops = [];
     private readonly HashSet<RawJson> _recopies = [];
     private readonly TickSpan _restartFence;
     private readonly TimeProvider _time;
@@ -145,21 +145,30 @@ internal sealed class BackupLink
         }
     }
 
-    /// <summary>Queues word that <paramref name="version"/> of the key is in the database (or abandoned), for the next message to the peer.</summary>
-    public void AddDrop(RawJson key, long version)
+    /// <summary>Queues word that <paramref name="version"/> of the key is done with, for the next message to the peer.</summary>
+    /// <param name="inDatabase">The version reached the database (false: its write was abandoned).</param>
+    public void AddDrop(RawJson key, long version, bool inDatabase)
     {
         lock (_gate)
         {
-            _drops[key] = Math.Max(version, _drops.GetValueOrDefault(key));
+            var drop = new QueuedDrop(version, inDatabase);
+            if (_drops.TryGetValue(key, out var queued))
+            {
+                drop = queued.Version > version ? queued
+                    : queued.Version < version ? drop
+                    : new QueuedDrop(version, inDatabase || queued.InDatabase);
+            }
+
+            _drops[key] = drop;
         }
     }
 
     /// <summary>Takes the queued drops for a message; <see cref="ReturnDrops"/> puts them back if it fails.</summary>
-    public FlushedEntry[] TakeDrops(int max)
+    public Drop[] TakeDrops(int max)
     {
         lock (_gate)
         {
-            var taken = _drops.Take(max).Select(pair => new FlushedEntry(pair.Key, pair.Value)).ToArray();
+            var taken = _drops.Take(max).Select(pair => new Drop(pair.Key, pair.Value.Version, pair.Value.InDatabase)).ToArray();
             foreach (var drop in taken)
             {
                 _drops.Remove(drop.Key);
@@ -169,26 +178,36 @@ internal sealed class BackupLink
         }
     }
 
-    public void ReturnDrops(FlushedEntry[] drops)
+    public void ReturnDrops(Drop[] drops)
     {
         foreach (var drop in drops)
         {
-            AddDrop(drop.Key, drop.Version);
+            AddDrop(drop.Key, drop.Version, drop.InDatabase);
         }
     }
 
     /// <summary>
-    /// Forgets a queued drop of the key at <paramref name="version"/> or above: the peer's copy of that
-    /// version is this owner's dirty entry again (recovery took it back), so it must stay.
+    /// Whether recovery takes back the peer's copy of the key at <paramref name="version"/> as a dirty entry.
+    /// Not if this owner already wrote that version, or a later one, to the database and the peer has yet
+    /// to hear so: the drop stays queued. If the version was abandoned instead, the peer's copy is this
+    /// owner's dirty entry again, so the queued drop goes (it would erase that copy).
     /// </summary>
-    public void CancelDrop(RawJson key, long version)
+    public bool TakesBack(RawJson key, long version)
     {
         lock (_gate)
         {
-            if (_drops.TryGetValue(key, out var queued) && queued >= version)
+            if (!_drops.TryGetValue(key, out var queued) || queued.Version < version)
             {
-                _drops.Remove(key);
+                return true;
             }
+
+            if (queued.InDatabase)
+            {
+                return false;
+            }
+
+            _drops.Remove(key);
+            return true;
         }
     }
 
@@ -235,4 +254,12 @@ internal sealed class BackupLink
         _peerIncarnation = Math.Max(_peerIncarnation, peerIncarnation);
         return restarted;
     }
+
+    private readonly record struct QueuedDrop(long Version, bool InDatabase);
+}
+
+/// <summary>A drop taken for a message to the backup: the key, the version, and whether it reached the database.</summary>
+internal readonly record struct Drop(RawJson Key, long Version, bool InDatabase)
+{
+    public FlushedEntry ToMessage() => new(Key, Version);
 }

@@ -107,14 +107,18 @@ internal sealed class OwnerRecovery
         {
             // Versions from here on must be above every version taken back.
             _versions.RaiseAbove(entry.Version);
+            // A copy of a version this run already flushed (its custody lapsed before the backup heard)
+            // is not dirty: taking it back would keep it on the backup until the next flush.
+            if (!link.TakesBack(entry.Key, entry.Version))
+            {
+                continue;
+            }
+
             if (_time.Now() < _flushFenceUntil)
             {
                 _recoveredKeys[entry.Key] = 0;
             }
 
-            // A queued drop of this version (an abandoned write the backup kept) must not erase the copy
-            // of what is now this node's dirty entry.
-            link.CancelDrop(entry.Key, entry.Version);
             _buffer.Adopt(entry);
             _stats.RecoveredEntry();
         }
@@ -123,7 +127,7 @@ internal sealed class OwnerRecovery
         {
             _buffer.Forget(flushed);
             // Heard: the backup may turn its record of that flush into an ordinary drop.
-            link.AddDrop(flushed.Key, flushed.Version);
+            link.AddDrop(flushed.Key, flushed.Version, inDatabase: true);
         }
 
         link.RecoveredFrom(ok.BackupIncarnation);

@@ -77,7 +77,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         return !_recovery.WaitsOutRestartFence(key, now) && LinkFor(key).HoldsCustody(now);
     }
 
-    public void Flushed(RawJson key, long version) => LinkFor(key).AddDrop(key, version);
+    public void Flushed(RawJson key, long version) => LinkFor(key).AddDrop(key, version, inDatabase: true);
 
     public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => _shelves.WaitOrphansFlushedAsync(cancellationToken);
 
@@ -149,7 +149,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         // backup keeps a copy of the value this node still has to flush.
         if (!_buffer.Renumber(key, NextVersion()))
         {
-            link.AddDrop(key, version);
+            link.AddDrop(key, version, inDatabase: false);
             return;
         }
 
@@ -273,7 +273,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         RpcReply reply;
         try
         {
-            var request = new BackupRequest { Incarnation = Incarnation, BackupIncarnation = addressedTo, Entries = entries, Flushed = drops };
+            var request = new BackupRequest { Incarnation = Incarnation, BackupIncarnation = addressedTo, Entries = entries, Flushed = [.. drops.Select(drop => drop.ToMessage())] };
             reply = await _rpc.CallAsync(link.Peer, request, _timing.RenewInterval, cancellationToken);
         }
         catch
