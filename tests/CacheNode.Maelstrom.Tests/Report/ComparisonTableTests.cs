@@ -2,7 +2,7 @@ using CacheNode.Maelstrom.Report;
 
 namespace CacheNode.Maelstrom.Tests.Report;
 
-/// <summary>`compare --faults`: every figure comes from the run's results.json.</summary>
+/// <summary>`compare --faults` and `--scale`: every figure comes from the run's results.json.</summary>
 public sealed class ComparisonTableTests : IDisposable
 {
     private readonly string _run = Directory.CreateTempSubdirectory("compare-").FullName;
@@ -31,6 +31,25 @@ public sealed class ComparisonTableTests : IDisposable
         var table = ComparisonTable.BuildFaults([_run]).Split('\n');
 
         table[2].Should().Be("| write-behind, 3 nodes, kill,partition | 9 | INVALID | 120 | 75.0 % | 2 | 1 | 1 | 2 | 2 |");
+    }
+
+    [Fact]
+    public void Scale_row_sets_messages_per_write_against_the_holders_each_write_revoked()
+    {
+        File.WriteAllText(Path.Combine(_run, "results.json"), """
+            {
+              "valid": true, "ops": 3000, "unavailable": 0.01, "cache_hit_ratio": 0.5,
+              "options": { "seed": 42, "node_count": 9, "time_limit_s": 10, "nemesis": "", "node_env": { "CACHENODE_STRATEGY": "cache-aside" } },
+              "messages": { "db_requests_per_op": 0.125 },
+              "latency_ms": { "read": { "p50": 2.25 }, "write": { "p50": 12.5 } },
+              "between_nodes": { "per_write": 3.5, "holders_per_write": 0.75, "fill_per_op": 1.25, "background_per_node_per_s": 0 }
+            }
+            """);
+
+        var table = ComparisonTable.BuildScale([_run]).Split('\n');
+
+        table[0].Should().Contain("| msgs/write | holders/write | 2·holders+4 |");
+        table[2].Should().Be("| cache-aside, 9 nodes | VALID | 300 | 0.125 | 50.0 % | 3.50 | 0.75 | 5.50 | 1.25 | 0.0 | 2.3 ms | 12.5 ms | 1.0 % |");
     }
 
     public void Dispose() => Directory.Delete(_run, recursive: true);
