@@ -3,7 +3,8 @@
 # session under the bundled runner, at several cluster sizes, without faults and with partitions. Prints
 # one Markdown table per cluster size and nemesis, built from the runs' own results.json (runner
 # `compare --scale`): database requests per op, hit ratio, messages per write against the holders each
-# write revoked, background messages per node per second. Arguments go to every run, e.g.
+# write revoked, background messages per node per second; with a nemesis, what each kind of side of the
+# partitions did (compare --sides). Arguments go to every run, e.g.
 #   scripts/bench-cluster.sh --time-limit 10
 # Environment: SKIP_BUILD=1 reuses the last build; NODES (default "3 5 9 15"); STRATEGIES (default
 # "proxy write-through cache-aside write-behind"); NEMESES (default "none partition").
@@ -34,5 +35,9 @@ for nodes in $sizes; do
     echo "### $nodes nodes, nemesis: $nemesis"
     echo
     dotnet "$runner" compare --scale "${dirs[@]}"
+    if [ "$nemesis" != none ]; then
+      echo
+      dotnet "$runner" compare --sides "${dirs[@]}"
+    fi
   done
 done

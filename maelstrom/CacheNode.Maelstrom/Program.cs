@@ -6,7 +6,8 @@ using CacheNode.Maelstrom.Run;
 // A local twin of Maelstrom's `test` command: `test -w lin-kv --bin PATH --node-count 3 ...`.
 // `compare DIR...` prints a Markdown table of finished runs; `compare --writes DIR...` their write side;
 // `compare --faults DIR...` the faults each run met and what it proved; `compare --scale DIR...` what
-// each run's cost grows with (database requests, messages per write against holders, background messages).
+// each run's cost grows with (database requests, messages per write against holders, background messages);
+// `compare --sides DIR...` what each side of the run's partitions did.
 // Exit status as Jepsen's cli: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash.
 if (args is ["--version"])
 {
@@ -21,9 +22,9 @@ if (RunnerOptionsParser.WantsHelp(args))
     return 0;
 }
 
-if (args is ["compare"] or ["compare", "--writes" or "--faults" or "--scale"])
+if (args is ["compare"] or ["compare", "--writes" or "--faults" or "--scale" or "--sides"])
 {
-    await Console.Error.WriteLineAsync("usage: maelstrom compare [--writes | --faults | --scale] RUN_DIR...   (one Markdown row per finished run, from its results.json)");
+    await Console.Error.WriteLineAsync("usage: maelstrom compare [--writes | --faults | --scale | --sides] RUN_DIR...   (one Markdown row per finished run, from its results.json)");
     return 254;
 }
 
@@ -36,6 +37,7 @@ if (args is ["compare", .. var runs])
             ["--writes", .. var writeRuns] => ComparisonTable.BuildWrites(writeRuns),
             ["--faults", .. var faultRuns] => ComparisonTable.BuildFaults(faultRuns),
             ["--scale", .. var scaleRuns] => ComparisonTable.BuildScale(scaleRuns),
+            ["--sides", .. var sideRuns] => ComparisonTable.BuildSides(sideRuns),
             _ => ComparisonTable.Build(runs),
         });
         return 0;

@@ -35,6 +35,51 @@ internal static class ComparisonTable
         runDirectories,
         ScaleRow);
 
+    /// <summary>
+    /// `compare --sides DIR...`: what the nodes did while partitioned, added up over the run's partitions
+    /// by kind of side (the larger side, more than half the nodes; the smaller one; none), against the
+    /// same run's unpartitioned windows.
+    /// </summary>
+    public static string BuildSides(IEnumerable<string> runDirectories) => Table(
+        "| run | side | ops | hit ratio | hit ratio, reachable homes | of unpartitioned | db requests/op |",
+        "|---|---|---:|---:|---:|---:|---:|",
+        runDirectories,
+        SideRows);
+
+    private static string SideRows(JsonObject r)
+    {
+        var nodes = r["options"]!["node_count"]!.GetValue<int>();
+        var sides = (r["partition_sides"]?.AsArray() ?? []).Select(s => s!.AsObject()).ToList();
+        string KindOf(JsonObject side)
+        {
+            var name = side["side"]!.GetValue<string>();
+            if (name == PartitionSides.Unpartitioned)
+            {
+                return name;
+            }
+
+            var size = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+            return size * 2 > nodes ? "larger side" : "smaller side";
+        }
+
+        long Sum(IEnumerable<JsonObject> group, string counter) => group.Sum(s => s[counter]?.GetValue<long>() ?? 0);
+        var groups = sides.GroupBy(KindOf).OrderBy(g => g.Key == PartitionSides.Unpartitioned ? 0 : g.Key == "larger side" ? 1 : 2).ToList();
+        double? unpartitioned = groups.FirstOrDefault(g => g.Key == PartitionSides.Unpartitioned) is { } none && Sum(none, "reads") > 0
+            ? (double)Sum(none, "hits") / Sum(none, "reads")
+            : null;
+        var rows = groups.Select(group =>
+        {
+            var (hits, reads, reachable, database) = (Sum(group, "hits"), Sum(group, "reads"), Sum(group, "reads_reachable_homes"), Sum(group, "db_requests"));
+            var ops = group.Sum(s => s["ops"]?.GetValue<int>() ?? 0);
+            double? onReachable = reachable > 0 ? (double)hits / reachable : null;
+            var relative = group.Key != PartitionSides.Unpartitioned && onReachable is { } mine && unpartitioned is { } baseline && baseline > 0
+                ? F($"{mine / baseline:P0}")
+                : "–";
+            return F($"| {Label(r)} | {group.Key} | {ops} | {(reads > 0 ? F($"{(double)hits / reads:P1}") : "–")} | {(onReachable is { } h ? F($"{h:P1}") : "–")} | {relative} | {(ops > 0 ? (double)database / ops : 0):0.000} |");
+        });
+        return string.Join(Environment.NewLine, rows);
+    }
+
     private static string ScaleRow(JsonObject r)
     {
         var options = r["options"]!.AsObject();

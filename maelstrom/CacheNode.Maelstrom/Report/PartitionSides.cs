@@ -65,6 +65,10 @@ internal static class PartitionSides
             ["hit_ratio"] = s.HitRatio,
             ["hit_ratio_reachable_homes"] = s.HitRatioOnReachableHomes,
             ["db_requests_per_op"] = s.DatabaseRequestsPerOp,
+            ["hits"] = s.Hits,
+            ["reads"] = s.Reads,
+            ["reads_reachable_homes"] = s.ReadsOnReachableHomes,
+            ["db_requests"] = s.DatabaseRequests,
         })];
 
     private sealed record SideTotals
@@ -88,10 +92,26 @@ internal static class PartitionSides
                 Ops,
                 reads == 0 ? null : (double)Hits / reads,
                 reachable <= 0 ? null : (double)Hits / reachable,
-                Ops == 0 ? 0 : (double)DatabaseRequests / Ops);
+                Ops == 0 ? 0 : (double)DatabaseRequests / Ops)
+            {
+                Hits = Hits,
+                Reads = reads,
+                ReadsOnReachableHomes = reachable,
+                DatabaseRequests = DatabaseRequests,
+            };
         }
     }
 }
 
 /// <summary>One side's figures over every window in which it was a side (or over the windows with no partition).</summary>
-internal sealed record SideFigures(string Side, int Ops, double? HitRatio, double? HitRatioOnReachableHomes, double DatabaseRequestsPerOp);
+internal sealed record SideFigures(string Side, int Ops, double? HitRatio, double? HitRatioOnReachableHomes, double DatabaseRequestsPerOp)
+{
+    // The counts behind the ratios, so that runs' sides can be added up (compare --sides).
+    public long Hits { get; init; }
+
+    public long Reads { get; init; }
+
+    public long ReadsOnReachableHomes { get; init; }
+
+    public long DatabaseRequests { get; init; }
+}

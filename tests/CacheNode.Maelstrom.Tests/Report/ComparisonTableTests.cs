@@ -2,7 +2,7 @@ using CacheNode.Maelstrom.Report;
 
 namespace CacheNode.Maelstrom.Tests.Report;
 
-/// <summary>`compare --faults` and `--scale`: every figure comes from the run's results.json.</summary>
+/// <summary>`compare --faults`, `--scale` and `--sides`: every figure comes from the run's results.json.</summary>
 public sealed class ComparisonTableTests : IDisposable
 {
     private readonly string _run = Directory.CreateTempSubdirectory("compare-").FullName;
@@ -50,6 +50,28 @@ public sealed class ComparisonTableTests : IDisposable
 
         table[0].Should().Contain("| msgs/write | holders/write | 2·holders+4 |");
         table[2].Should().Be("| cache-aside, 9 nodes | VALID | 300 | 0.125 | 50.0 % | 3.50 | 0.75 | 5.50 | 1.25 | 0.0 | 2.3 ms | 12.5 ms | 1.0 % |");
+    }
+
+    [Fact]
+    public void Sides_rows_add_up_each_kind_of_side_and_compare_it_with_the_unpartitioned_windows()
+    {
+        File.WriteAllText(Path.Combine(_run, "results.json"), """
+            {
+              "options": { "node_count": 5, "nemesis": "partition", "node_env": { "CACHENODE_STRATEGY": "write-through" } },
+              "partition_sides": [
+                { "side": "no partition", "ops": 100, "hits": 60, "reads": 80, "reads_reachable_homes": 80, "db_requests": 10 },
+                { "side": "n0 n1 n2", "ops": 40, "hits": 20, "reads": 35, "reads_reachable_homes": 30, "db_requests": 4 },
+                { "side": "n1 n2 n3 n4", "ops": 60, "hits": 25, "reads": 45, "reads_reachable_homes": 40, "db_requests": 2 },
+                { "side": "n3 n4", "ops": 20, "hits": 2, "reads": 18, "reads_reachable_homes": 4, "db_requests": 9 }
+              ]
+            }
+            """);
+
+        var table = ComparisonTable.BuildSides([_run]).Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+
+        table[2].Should().Be("| write-through, 5 nodes, partition | no partition | 100 | 75.0 % | 75.0 % | – | 0.100 |");
+        table[3].Should().Be("| write-through, 5 nodes, partition | larger side | 100 | 56.2 % | 64.3 % | 86 % | 0.060 |");
+        table[4].Should().Be("| write-through, 5 nodes, partition | smaller side | 20 | 11.1 % | 50.0 % | 67 % | 0.450 |");
     }
 
     public void Dispose() => Directory.Delete(_run, recursive: true);
