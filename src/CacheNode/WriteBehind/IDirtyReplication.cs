@@ -5,7 +5,7 @@ namespace CacheNode.WriteBehind;
 /// <summary>
 /// What write-behind asks of replication: a version for each write, a backup copy before the ack, and
 /// permission to flush. One node alone has no backup (<see cref="NoReplication"/>); in a cluster each
-/// key's backup is the next node in its ranking (<see cref="OwnerReplication"/>).
+/// owner's backup is the node with the next id (<see cref="OwnerReplication"/>).
 /// </summary>
 internal interface IDirtyReplication
 {

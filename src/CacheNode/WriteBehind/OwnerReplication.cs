@@ -7,12 +7,12 @@ using CacheNode.Threading;
 namespace CacheNode.WriteBehind;
 
 /// <summary>
-/// The owner's half of write-behind replication. Before a write is acked its value is copied to the key's
-/// backup (the next node in the key's ranking). Every lease_ms/4 a heartbeat to each peer renews custody
-/// (the right to flush the keys that peer backs up), carries the versions flushed since the last one, and
-/// after the peer restarted, every copy it lost. At start, and whenever a peer has flushed this node's
-/// entries itself, the owner first takes back what the peer holds (<c>recover</c>); until then the keys
-/// that peer backs up answer error 11.
+/// The owner's half of write-behind replication. Before a write is acked its value is copied to this
+/// node's backup (the node with the next id, <see cref="BackupRanking"/>). Every lease_ms/4 a heartbeat
+/// to it renews custody (the right to flush), carries the versions flushed since the last one, and after
+/// the backup restarted, every copy it lost. At start, and whenever the backup has flushed this node's
+/// entries itself, the owner first takes back what it holds (<c>recover</c>); until then this node's
+/// write-behind keys answer error 11.
 /// </summary>
 internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 {
@@ -39,7 +39,9 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var time = services.Time;
         _ranking = new BackupRanking(membership);
         var restartFence = time.SpanRoundedUp(timing.DatabaseFence);
-        _links = membership.Peers.ToDictionary(peer => peer, peer => new BackupLink(peer, restartFence, time), StringComparer.Ordinal);
+        // Only this node's backup: no other peer holds anything of this node's, so custody, heartbeats and
+        // recovery involve that one peer.
+        _links = new Dictionary<string, BackupLink>(StringComparer.Ordinal) { [_ranking.Backup] = new BackupLink(_ranking.Backup, restartFence, time) };
         _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
         Incarnation = incarnation;
         _rpc = rpc;
@@ -59,7 +61,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     /// <summary>This run of the node (its start time in Unix milliseconds): peers ignore messages from earlier runs.</summary>
     public long Incarnation { get; }
 
-    public string BackupDescription => "next node in the key's ranking";
+    public string BackupDescription => $"{_ranking.Backup} (the next node id after this one)";
 
     public int BackupEntries => _shelves.DirtyCount;
 
@@ -67,23 +69,23 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public void Start() => _loop.Start();
 
-    public bool IsReady(RawJson key) => LinkFor(key).Ready;
+    public bool IsReady(RawJson key) => Link.Ready;
 
     public long NextVersion() => _versions.Next();
 
     public bool MayFlush(RawJson key)
     {
         var now = _time.Now();
-        return !_recovery.WaitsOutRestartFence(key, now) && LinkFor(key).HoldsCustody(now);
+        return !_recovery.WaitsOutRestartFence(key, now) && Link.HoldsCustody(now);
     }
 
-    public void Flushed(RawJson key, long version) => LinkFor(key).AddDrop(key, version, inDatabase: true);
+    public void Flushed(RawJson key, long version) => Link.AddDrop(key, version, inDatabase: true);
 
     public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => _shelves.WaitOrphansFlushedAsync(cancellationToken);
 
     public async ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken)
     {
-        var link = LinkFor(key);
+        var link = Link;
         var mayHaveLanded = false;
         NodeErrorException? refusal = null;
         // A few short tries: the key's other writes wait behind this one, and the client's own timeout is near.
@@ -143,7 +145,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public void Abandoned(RawJson key, long version)
     {
-        var link = LinkFor(key);
+        var link = Link;
         // A drop means "every version up to this one is done with": right only when the key is not dirty
         // here. If it is, its dirty entry is copied again above the abandoned version instead, so the
         // backup keeps a copy of the value this node still has to flush.
@@ -178,7 +180,8 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     private void Wake(BackupLink link) => _wakes[link.Peer].Set();
 
-    private BackupLink LinkFor(RawJson key) => _links[_ranking.BackupOf(key)];
+    // Every key this node owns has the same backup.
+    private BackupLink Link => _links[_ranking.Backup];
 
     private BackupOk? Accept(BackupLink link, RpcReply reply)
     {
@@ -261,7 +264,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var recopies = link.TakeRecopies();
         var wanted = recopies.ToHashSet();
         var entries = resync || wanted.Count > 0
-            ? _buffer.DirtyEntries(key => _ranking.BackupOf(key) == link.Peer && (resync || wanted.Contains(key)))
+            ? _buffer.DirtyEntries(key => resync || wanted.Contains(key))
                 .Select(entry => (BackupEntry?)new BackupEntry(entry.Key, entry.Value, entry.Version))
                 .ToArray()
             : null;

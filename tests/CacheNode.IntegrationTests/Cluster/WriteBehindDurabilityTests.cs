@@ -4,6 +4,7 @@ using CacheNode.Database;
 using CacheNode.IntegrationTests.Harness;
 using CacheNode.Protocol;
 using CacheNode.Strategies;
+using CacheNode.WriteBehind;
 
 namespace CacheNode.IntegrationTests.Cluster;
 
@@ -245,8 +246,8 @@ public sealed class WriteBehindDurabilityTests
 
     private static (string Owner, string Backup) OwnerAndBackup(MultiNodeCluster cluster, int key)
     {
-        var ranking = new KeyOwnership(cluster.Ids).Rank(RawJson.FromInt(key));
-        return (ranking[0], ranking[1]);
+        var owner = new KeyOwnership(cluster.Ids).OwnerOf(RawJson.FromInt(key));
+        return (owner, BackupRanking.SuccessorOf(owner, cluster.Ids));
     }
 
     private static List<int> KeysOwnedBy(MultiNodeCluster cluster, string owner, int count)
