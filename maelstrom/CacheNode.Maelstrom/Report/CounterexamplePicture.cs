@@ -7,8 +7,8 @@ namespace CacheNode.Maelstrom.Report;
 
 /// <summary>
 /// A key that is not linearizable, drawn the way Maelstrom's linear.svg and Porcupine draw one: the checker's
-/// slice of that key's history as bars on a time axis, one row per client process, and the operation that
-/// cannot be linearized in red and labelled. Indeterminate operations run to the right edge: they may take
+/// slice of that key's history as bars along the order of its events, one row per client process, and the
+/// operation that cannot be linearized in red and labelled. Indeterminate operations run to the right edge: they may take
 /// effect at any time after their invocation.
 /// </summary>
 internal static class CounterexamplePicture
@@ -19,7 +19,7 @@ internal static class CounterexamplePicture
     private const int Top = 44;
     private const int RowHeight = 38;
     private const int BarHeight = 16;
-    private const int AxisHeight = 36;
+    private const int AxisHeight = 70;
     private const string BadLabel = "cannot be linearized";
 
     /// <summary>The SVG for one invalid key; <paramref name="records"/> gives each operation's client and node, by id.</summary>
@@ -29,19 +29,21 @@ internal static class CounterexamplePicture
         ArgumentNullException.ThrowIfNull(records);
         var ops = result.Slice.Select(op => records.TryGetValue(op.Id, out var record) ? record : Fallback(op)).ToList();
         var processes = ops.Select(op => op.Process).Distinct().Order().ToList();
-        var start = ops.Count == 0 ? 0 : ops.Min(op => op.InvokeNanos);
-        var lastEvent = ops.Count == 0 ? 1 : ops.Max(op => op.Status == OpStatus.Info ? op.InvokeNanos : op.CompleteNanos);
-        // Some room after the last reply, where the indeterminate operations stay open.
-        var end = lastEvent + Math.Max(1_000_000, (lastEvent - start) / 10);
+        // Porcupine's and Knossos' axis: invocations and completions in time order, evenly spaced. What matters
+        // is which operations overlap, and on a linear scale a 1 ms operation in a 4 s slice is a hairline.
+        var events = ops.Select(op => op.InvokeNanos)
+            .Concat(ops.Where(op => op.Status != OpStatus.Info).Select(op => op.CompleteNanos))
+            .Distinct().Order().ToList();
+        var slot = (double)(Width - Left - Right) / (events.Count + 1);
         var height = Top + (processes.Count * RowHeight) + AxisHeight;
-        double X(long nanos) => Left + ((double)(nanos - start) / Math.Max(1, end - start) * (Width - Left - Right));
+        double X(long nanos) => Left + ((events.BinarySearch(nanos) + 0.5) * slot);
 
         var svg = new StringBuilder();
         svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"counterexample-picture\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" font-family=\"sans-serif\">"));
         svg.Append(F($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>"));
         svg.Append(F($"<text x=\"{Left}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Key {E(result.Key)}: the operations around the one that cannot be linearized</text>"));
         Legend(svg);
-        Axis(svg, start, end, Top + (processes.Count * RowHeight), X);
+        Axis(svg, events, Top + (processes.Count * RowHeight), X);
 
         for (var row = 0; row < processes.Count; row++)
         {
@@ -89,25 +91,17 @@ internal static class CounterexamplePicture
         }
     }
 
-    private static void Axis(StringBuilder svg, long start, long end, int y, Func<long, double> xOf)
+    private static void Axis(StringBuilder svg, IReadOnlyList<long> events, int y, Func<long, double> xOf)
     {
         svg.Append(F($"<line x1=\"{Left}\" y1=\"{y}\" x2=\"{Width - Right}\" y2=\"{y}\" stroke=\"#333\"/>"));
-        var spanMs = (end - start) / 1e6;
-        var step = NiceStep(spanMs / 8);
-        for (var tick = Math.Ceiling(start / 1e6 / step) * step; tick * 1e6 <= end; tick += step)
+        foreach (var time in events)
         {
-            var x = xOf((long)(tick * 1e6));
-            svg.Append(F($"<line x1=\"{x:0.0}\" y1=\"{y}\" x2=\"{x:0.0}\" y2=\"{y + 4}\" stroke=\"#333\"/><text x=\"{x:0.0}\" y=\"{y + 15}\" font-size=\"10\" text-anchor=\"middle\">{tick:0.###}</text>"));
+            var x = xOf(time);
+            svg.Append(F($"<line x1=\"{x:0.0}\" y1=\"{Top}\" x2=\"{x:0.0}\" y2=\"{y + 4}\" stroke=\"#e3e3e3\" stroke-dasharray=\"2 3\"/>"));
+            svg.Append(F($"<text x=\"{x:0.0}\" y=\"{y + 14}\" font-size=\"9\" text-anchor=\"end\" transform=\"rotate(-35 {x:0.0} {y + 14})\">{time / 1e6:0.000}</text>"));
         }
 
-        svg.Append(F($"<text x=\"{(Width + Left) / 2}\" y=\"{y + 30}\" font-size=\"11\" text-anchor=\"middle\">time since the test began (ms)</text>"));
-    }
-
-    private static double NiceStep(double rough)
-    {
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(1e-3, rough))));
-        var residual = rough / magnitude;
-        return magnitude * (residual < 1.5 ? 1 : residual < 3.5 ? 2 : residual < 7.5 ? 5 : 10);
+        svg.Append(F($"<text x=\"{(Width + Left) / 2}\" y=\"{y + AxisHeight - 6}\" font-size=\"11\" text-anchor=\"middle\">invocations and completions in time order, evenly spaced (ms since the test began)</text>"));
     }
 
     // The checker's own view, when the report has no record for an operation (never in a real run).

@@ -60,7 +60,7 @@ internal static class StoreIndex
         ArgumentNullException.ThrowIfNull(rows);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>Runs in this store</title><style>");
-        html.Append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #eee}");
+        html.Append("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #eee;white-space:nowrap}td.strategy{white-space:normal}");
         html.Append("th{background:#fafafa}.VALID{color:#2e7d32;font-weight:bold}.INVALID{color:#c62828;font-weight:bold}.UNKNOWN,.CRASHED{color:#ef8f00;font-weight:bold}.unsafe{color:#c62828;font-weight:bold}");
         html.Append("</style></head><body>\n");
         html.Append(F($"<h1>Runs in this store</h1><p>{rows.Count} run(s), newest first. Rewritten after every run from each run's results.json.</p>\n"));
@@ -70,7 +70,7 @@ internal static class StoreIndex
             var link = row.RelativePath.Replace('\\', '/');
             var time = row.Time?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "?";
             var flags = row.UnsafeFlags.Count == 0 ? string.Empty : F($" <span class=\"unsafe\" title=\"testing flags\">{E(string.Join(", ", row.UnsafeFlags))}</span>");
-            html.Append(F($"<tr><td>{time}</td><td>{E(row.Workload)}</td><td>{E(row.Strategy)}{flags}</td><td>{row.Nodes?.ToString(CultureInfo.InvariantCulture) ?? "?"}</td><td>{E(row.Nemesis)}</td>"));
+            html.Append(F($"<tr><td>{time}</td><td>{E(row.Workload)}</td><td class=\"strategy\">{E(row.Strategy)}{flags}</td><td>{row.Nodes?.ToString(CultureInfo.InvariantCulture) ?? "?"}</td><td>{E(row.Nemesis)}</td>"));
             html.Append(F($"<td class=\"{row.Verdict}\">{row.Verdict}</td><td>{row.Operations?.ToString(CultureInfo.InvariantCulture) ?? "?"}</td><td><a href=\"{E(link)}/index.html\">{E(link)}</a></td></tr>\n"));
         }
 

@@ -16,12 +16,15 @@ internal static class TimelinePage
     private const int Gutter = 70;
     private const int ColumnWidth = 86;
     private const int HeaderHeight = 34;
-    private const double MinBoxHeight = 3;
+    // Tall enough for the label; a shorter operation's box overlaps the next one's a little, the hover still works.
+    private const double MinBoxHeight = 10;
 
-    // Tall enough that a few milliseconds show at short runs, short enough that a 60 s run stays a page a
-    // browser scrolls easily.
-    private const double MaxPixelsPerMs = 2;
+    // Room per operation of the busiest process, so a run's boxes are about a label apart wherever it ran
+    // slowly or fast; bounded so a quiet run is not a mostly empty page and a long busy one still scrolls easily.
+    private const double PixelsPerOperation = 16;
+    private const double MinHeight = 1500;
     private const double MaxHeight = 60_000;
+    private const double MaxPixelsPerMs = 2;
 
     public static string Html(IReadOnlyList<OpRecord> history, IReadOnlyList<NemesisEvent> events, string title)
     {
@@ -30,7 +33,8 @@ internal static class TimelinePage
         var processes = history.Select(op => op.Process).Distinct().Order().ToList();
         var column = processes.Select((process, index) => (process, index)).ToDictionary(p => p.process, p => p.index);
         var endMs = Math.Max(1, history.Count == 0 ? 1 : history.Max(op => op.CompleteNanos) / 1e6);
-        var scale = Math.Min(MaxPixelsPerMs, MaxHeight / endMs);
+        var busiest = history.Count == 0 ? 0 : history.GroupBy(op => op.Process).Max(g => g.Count());
+        var scale = Math.Min(MaxPixelsPerMs, Math.Clamp(busiest * PixelsPerOperation, MinHeight, MaxHeight) / endMs);
         var height = HeaderHeight + (endMs * scale) + 20;
         var width = Gutter + (processes.Count * ColumnWidth) + 10;
 
@@ -42,14 +46,14 @@ internal static class TimelinePage
             body{font-family:sans-serif;margin:0}
             .head{padding:8px 16px}
             .head h1{font-size:1.2em;margin:4px 0}
-            .key{display:inline-block;width:12px;height:10px;border:1px solid;margin:0 4px 0 12px}
+            .key{display:inline-block;width:12px;height:10px;border:1px solid;margin:0 4px 0 12px;vertical-align:middle}
             .timeline{position:relative}
             .lanes{position:sticky;top:0;height:{{HeaderHeight}}px;background:#fafafa;border-bottom:1px solid #ccc;z-index:2}
             .lane{position:absolute;top:0;width:{{ColumnWidth - 4}}px;font-size:11px;text-align:center;padding-top:4px}
             .tick{position:absolute;left:0;border-top:1px solid #eee;font-size:10px;color:#666;padding-left:4px}
             .fault{position:absolute;left:{{Gutter}}px;background:#90a4ae;opacity:.18}
             .fault-label{position:absolute;font-size:10px;color:#455a64;white-space:nowrap;z-index:1}
-            .op{position:absolute;box-sizing:border-box;width:{{ColumnWidth - 6}}px;border:1px solid;border-radius:2px;font-size:10px;line-height:11px;overflow:hidden;white-space:nowrap;padding-left:2px}
+            .op{position:absolute;box-sizing:border-box;width:{{ColumnWidth - 6}}px;border:1px solid;border-radius:2px;font-size:9px;line-height:9px;overflow:hidden;white-space:nowrap;padding-left:2px}
             .op:hover{outline:2px solid #000;z-index:3}
             .ok{background:#c8e6c9;border-color:#2e7d32}
             .fail{background:#ffcdd2;border-color:#c62828}
@@ -57,7 +61,7 @@ internal static class TimelinePage
             </style></head><body>
             """));
         html.Append(F($"<div class=\"head\"><h1>Timeline: {E(title)}</h1><p><a href=\"index.html\">back to the report</a> · {history.Count} operations in {processes.Count} processes; time runs down, {1 / scale:0.###} ms per pixel. "));
-        html.Append("<span class=\"key ok\"></span>ok<span class=\"key fail\"></span>fail (definitely did not happen)<span class=\"key info\"></span>info (no definite answer)<span class=\"key fault\" style=\"opacity:.4\"></span>fault. Hover over a box for the whole operation.</p></div>\n");
+        html.Append("<span class=\"key ok\"></span>ok<span class=\"key fail\"></span>fail (definitely did not happen)<span class=\"key info\"></span>info (no definite answer)<span class=\"key\" style=\"background:#dde3e6;border-color:#90a4ae\"></span>fault. Hover over a box for the whole operation.</p></div>\n");
         html.Append(F($"<div class=\"timeline\" style=\"width:{width}px;height:{height:0}px\"><div class=\"lanes\" style=\"width:{width}px\">"));
         foreach (var (process, index) in column)
         {
