@@ -16,6 +16,9 @@ internal static class TimelinePage
     private const int Gutter = 70;
     private const int ColumnWidth = 86;
     private const int HeaderHeight = 34;
+
+    // Right of the columns: each fault's description, level with its start.
+    private const int FaultLabelWidth = 260;
     // Tall enough for the label; a shorter operation's box overlaps the next one's a little, the hover still works.
     private const double MinBoxHeight = 10;
 
@@ -36,7 +39,8 @@ internal static class TimelinePage
         var busiest = history.Count == 0 ? 0 : history.GroupBy(op => op.Process).Max(g => g.Count());
         var scale = Math.Min(MaxPixelsPerMs, Math.Clamp(busiest * PixelsPerOperation, MinHeight, MaxHeight) / endMs);
         var height = HeaderHeight + (endMs * scale) + 20;
-        var width = Gutter + (processes.Count * ColumnWidth) + 10;
+        var columnsWidth = Gutter + (processes.Count * ColumnWidth) + 10;
+        var width = columnsWidth + FaultLabelWidth;
 
         var html = new StringBuilder(256 * (history.Count + 20));
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/>");
@@ -52,7 +56,7 @@ internal static class TimelinePage
             .lane{position:absolute;top:0;width:{{ColumnWidth - 4}}px;font-size:11px;text-align:center;padding-top:4px}
             .tick{position:absolute;left:0;border-top:1px solid #eee;font-size:10px;color:#666;padding-left:4px}
             .fault{position:absolute;left:{{Gutter}}px;background:#90a4ae;opacity:.18}
-            .fault-label{position:absolute;font-size:10px;color:#455a64;white-space:nowrap;z-index:1}
+            .fault-label{position:absolute;font-size:10px;color:#455a64;width:{{FaultLabelWidth - 10}}px}
             .op{position:absolute;box-sizing:border-box;width:{{ColumnWidth - 6}}px;border:1px solid;border-radius:2px;font-size:9px;line-height:9px;overflow:hidden;white-space:nowrap;padding-left:2px}
             .op:hover{outline:2px solid #000;z-index:3}
             .ok{background:#c8e6c9;border-color:#2e7d32}
@@ -79,8 +83,8 @@ internal static class TimelinePage
 
         foreach (var (from, to, label) in FaultPeriods(events, endMs))
         {
-            html.Append(F($"<div class=\"fault\" style=\"top:{Top(from):0}px;height:{Math.Max(1, (to - from) * scale):0}px;width:{width - Gutter}px\" title=\"{E(label)}\"></div>"));
-            html.Append(F($"<div class=\"fault-label\" style=\"top:{Top(from):0}px;left:{width + 4}px\">{E(label)}</div>\n"));
+            html.Append(F($"<div class=\"fault\" style=\"top:{Top(from):0}px;height:{Math.Max(1, (to - from) * scale):0}px;width:{columnsWidth - Gutter}px\" title=\"{E(label)}\"></div>"));
+            html.Append(F($"<div class=\"fault-label\" style=\"top:{Top(from):0}px;left:{columnsWidth + 4}px\">{E(label)}</div>\n"));
         }
 
         foreach (var op in history)
