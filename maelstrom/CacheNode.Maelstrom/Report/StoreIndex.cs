@@ -99,7 +99,9 @@ internal static class StoreIndex
 
         var options = results["options"] as JsonObject;
         var environment = options?["node_env"] as JsonObject;
-        var strategy = Text(options?["strategy"]) ?? Text(environment?["CACHENODE_STRATEGY"]) ?? "–";
+        // Runs written before results.json named the strategy: the setting, else CacheNode's default.
+        var strategy = Text(options?["strategy"]) ?? Text(environment?["CACHENODE_STRATEGY"])
+            ?? (Text(options?["bin"]) is { } bin && Path.GetFileName(bin).Contains("cachenode", StringComparison.OrdinalIgnoreCase) ? "write-through" : "–");
         var unsafeFlags = environment?
             .Where(p => Text(p.Value) is { } value && RunDescription.IsUnsafeFlag(p.Key, value))
             .Select(p => p.Key).Order(StringComparer.Ordinal).ToList() ?? [];

@@ -47,6 +47,21 @@ public sealed class StoreIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_run_from_before_results_json_named_the_strategy_shows_its_setting_or_cachenodes_default()
+    {
+        foreach (var (time, environment) in new[] { ("20261201T100000.000", "\"CACHENODE_STRATEGY\": \"cache-aside\""), ("20261201T110000.000", string.Empty) })
+        {
+            var directory = Path.Combine(_store, "lin-kv", time);
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(Path.Combine(directory, "results.json"), $$"""
+                { "valid": true, "ops": 1, "options": { "workload": "lin-kv", "bin": "scripts/cachenode", "node_count": 1, "nemesis": "", "node_env": { {{environment}} } } }
+                """);
+        }
+
+        StoreIndex.Rows(_store).Select(r => r.Strategy).Should().Equal("write-through", "cache-aside");
+    }
+
+    [Fact]
     public void An_empty_or_missing_store_lists_nothing()
     {
         StoreIndex.Rows(Path.Combine(_store, "nothing-here")).Should().BeEmpty();
