@@ -157,7 +157,7 @@ internal static class ReportPage
             var route = record is null ? "?" : $"{record.Client} → {record.Node}";
             var what = record is null ? op.ToString() : OperationText.Operation(record);
             var completed = record is null || op.Status == OpStatus.Info ? "(no reply)" : OperationText.Ms(record.CompleteNanos);
-            html.Append(F($"<tr class=\"{(bad ? "bad" : OperationText.StatusClass(record ?? Placeholder(op)))}\" data-op=\"{op.Id}\"><td>#{op.Id}</td><td>{op.Process}</td><td>{E(route)}</td><td>{E(what)}</td><td>{OperationText.Ms(op.Invoke)}</td><td>{E(completed)}</td><td>{E(outcome)}{(bad ? " — cannot be linearized" : string.Empty)}</td></tr>\n"));
+            html.Append(F($"<tr class=\"{(bad ? "bad" : OperationText.StatusClass(record ?? Placeholder(op)))}\" data-op=\"{op.Id}\"><td><a href=\"timeline.html#op-{op.Id}\">#{op.Id}</a></td><td>{op.Process}</td><td>{E(route)}</td><td>{E(what)}</td><td>{OperationText.Ms(op.Invoke)}</td><td>{E(completed)}</td><td>{E(outcome)}{(bad ? " — cannot be linearized" : string.Empty)}</td></tr>\n"));
         }
 
         html.Append("</table></section>\n");

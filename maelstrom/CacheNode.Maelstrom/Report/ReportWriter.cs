@@ -19,7 +19,8 @@ internal static class ReportWriter
         var title = RunDescription.Title(result.Options);
         await File.WriteAllTextAsync(Path.Combine(dir, "latency.svg"), SvgCharts.LatencyScatter(result.History, result.NemesisEvents, "Latency of every operation: " + title));
         await File.WriteAllTextAsync(Path.Combine(dir, "rate.svg"), SvgCharts.RateAndQuantiles(result.History, result.NemesisEvents, "Throughput and latency quantiles per second"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "timeline.html"), TimelinePage.Html(result.History, result.NemesisEvents, title));
+        await File.WriteAllTextAsync(Path.Combine(dir, "timeline.html"), TimelinePage.Html(result.History, result.NemesisEvents, title,
+            result.Verdict.Counterexamples.Select(c => c.Culprit?.Id).OfType<int>().ToHashSet()));
         await File.WriteAllTextAsync(Path.Combine(dir, "index.html"), ReportPage.Html(result, summary));
     }
 

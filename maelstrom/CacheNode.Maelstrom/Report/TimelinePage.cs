@@ -29,7 +29,9 @@ internal static class TimelinePage
     private const double MaxHeight = 60_000;
     private const double MaxPixelsPerMs = 2;
 
-    public static string Html(IReadOnlyList<OpRecord> history, IReadOnlyList<NemesisEvent> events, string title)
+    /// <param name="cannotBeLinearized">Ids of the operations the checker could not linearize: outlined, so the
+    /// counterexample can be found among thousands of boxes (each box's id is <c>op-ID</c>, for links).</param>
+    public static string Html(IReadOnlyList<OpRecord> history, IReadOnlyList<NemesisEvent> events, string title, IReadOnlySet<int>? cannotBeLinearized = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(events);
@@ -62,6 +64,8 @@ internal static class TimelinePage
             .ok{background:#c8e6c9;border-color:#2e7d32}
             .fail{background:#ffcdd2;border-color:#c62828}
             .info{background:#fff59d;border-color:#f9a825}
+            .bad{outline:3px solid #c62828;z-index:2}
+            .op:target{outline:3px solid #000}
             </style></head><body>
             """));
         html.Append(F($"<div class=\"head\"><h1>Timeline: {E(title)}</h1><p><a href=\"index.html\">back to the report</a> · {history.Count} operations in {processes.Count} processes; time runs down, {1 / scale:0.###} ms per pixel. "));
@@ -91,7 +95,8 @@ internal static class TimelinePage
         {
             var top = Top(op.InvokeNanos / 1e6);
             var boxHeight = Math.Max(MinBoxHeight, (op.CompleteNanos - op.InvokeNanos) / 1e6 * scale);
-            html.Append(F($"<div class=\"op {OperationText.StatusClass(op)}\" style=\"left:{Gutter + 2 + (column[op.Process] * ColumnWidth)}px;top:{top:0.#}px;height:{boxHeight:0.#}px\" title=\"{E(OperationText.Full(op))}\">{E(OperationText.Short(op))}</div>\n"));
+            var bad = cannotBeLinearized?.Contains(op.Id) == true;
+            html.Append(F($"<div id=\"op-{op.Id}\" class=\"op {OperationText.StatusClass(op)}{(bad ? " bad" : string.Empty)}\" style=\"left:{Gutter + 2 + (column[op.Process] * ColumnWidth)}px;top:{top:0.#}px;height:{boxHeight:0.#}px\" title=\"{E(OperationText.Full(op) + (bad ? "; cannot be linearized" : string.Empty))}\">{E(OperationText.Short(op))}</div>\n"));
         }
 
         html.Append("</div></body></html>\n");

@@ -93,6 +93,7 @@ public sealed class ReportPageTests
 
         var bad = rows.Single(tr => HasClass(tr, "bad"));
         ((int)bad.Attribute("data-op")!).Should().Be(StaleReadId);
+        bad.Descendants("a").Single().Attribute("href")!.Value.Should().Be("timeline.html#op-6");
         bad.Elements("td").Select(td => td.Value).Should().Equal("#6", "2", "c8 → n2", "read key 0 → 1", "80.000", "85.000", "ok — cannot be linearized");
         rows.Select(tr => (int)tr.Attribute("data-op")!).Should().Contain([0, 2, StaleReadId]);
         rows.Single(tr => (int)tr.Attribute("data-op")! == 2).Elements("td").ElementAt(3).Value.Should().Be("cas key 0 1→2");

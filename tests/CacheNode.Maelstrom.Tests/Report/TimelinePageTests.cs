@@ -59,6 +59,19 @@ public sealed partial class TimelinePageTests
     }
 
     [Fact]
+    public void The_operation_that_cannot_be_linearized_is_outlined_and_every_box_can_be_linked_to()
+    {
+        var history = InvalidHistory();
+        var page = Parse(TimelinePage.Html(history, [], "t", new HashSet<int> { StaleReadId }));
+        var boxes = Boxes(page);
+
+        boxes.Where(b => HasClass(b, "bad")).Select(b => (string?)b.Attribute("id")).Should().Equal($"op-{StaleReadId}");
+        Title(boxes.Single(b => HasClass(b, "bad"))).Should().EndWith("cannot be linearized");
+        boxes.Select(b => (string?)b.Attribute("id")).Should().OnlyHaveUniqueItems().And.HaveCount(history.Count);
+        Boxes(Page(history)).Where(b => HasClass(b, "bad")).Should().BeEmpty("nothing is marked unless the checker says so");
+    }
+
+    [Fact]
     public void Faults_are_shaded_with_their_description()
     {
         var faults = Page(InvalidHistory()).Descendants("div").Where(d => HasClass(d, "fault")).ToList();
@@ -107,6 +120,6 @@ public sealed partial class TimelinePageTests
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    [GeneratedRegex("<div class=\"op ")]
+    [GeneratedRegex("<div id=\"op-[0-9]+\" class=\"op ")]
     private static partial Regex OpLine();
 }
