@@ -69,7 +69,13 @@ internal static class TimelinePage
             </style></head><body>
             """));
         html.Append(F($"<div class=\"head\"><h1>Timeline: {E(title)}</h1><p><a href=\"index.html\">back to the report</a> · {history.Count} operations in {processes.Count} processes; time runs down, {1 / scale:0.###} ms per pixel. "));
-        html.Append("<span class=\"key ok\"></span>ok<span class=\"key fail\"></span>fail (definitely did not happen)<span class=\"key info\"></span>info (no definite answer)<span class=\"key\" style=\"background:#dde3e6;border-color:#90a4ae\"></span>fault. Hover over a box for the whole operation.</p></div>\n");
+        html.Append("<span class=\"key ok\"></span>ok<span class=\"key fail\"></span>fail (definitely did not happen)<span class=\"key info\"></span>info (no definite answer)<span class=\"key\" style=\"background:#dde3e6;border-color:#90a4ae\"></span>fault");
+        if (cannotBeLinearized is { Count: > 0 })
+        {
+            html.Append("<span class=\"key\" style=\"outline:3px solid #c62828\"></span>cannot be linearized");
+        }
+
+        html.Append(". Hover over a box for the whole operation.</p></div>\n");
         html.Append(F($"<div class=\"timeline\" style=\"width:{width}px;height:{height:0}px\"><div class=\"lanes\" style=\"width:{width}px\">"));
         foreach (var (process, index) in column)
         {
