@@ -68,11 +68,13 @@ try
 catch (Exception ex)
 {
     await Console.Error.WriteLineAsync($"maelstrom: the runner broke: {ex}");
+    await TryWriteStoreIndexAsync(options.StoreDirectory);
     return 255;
 }
 
 var summary = RunSummary.Of(result);
 await ReportWriter.WriteAsync(result, summary);
+await TryWriteStoreIndexAsync(options.StoreDirectory);
 
 foreach (var failure in result.Failures)
 {
@@ -110,3 +112,16 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check took {resu
 Console.WriteLine($"report: {Path.Combine(result.StoreDirectory, "index.html")}");
 Console.WriteLine($"{ReportWriter.VerdictWord(result.Valid)}: {result.Verdict.Summary}");
 return result.ExitCode;
+
+// store/index.html lists every run; failing to rewrite it must not change the run's verdict or exit status.
+static async Task TryWriteStoreIndexAsync(string storeDirectory)
+{
+    try
+    {
+        await StoreIndex.WriteAsync(storeDirectory);
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    {
+        await Console.Error.WriteLineAsync($"maelstrom: could not rewrite {Path.Combine(storeDirectory, StoreIndex.FileName)}: {ex.Message}");
+    }
+}

@@ -77,6 +77,9 @@ internal sealed record RunnerOptions
     /// <summary>True when the run ends with the final phase (heal, settle, final reads).</summary>
     public bool HasFinalPhase => FinalReads || NodeChecks;
 
+    /// <summary>The arguments as given (from <c>test</c> on), so the report can say how to run it again; empty when built in code.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
     /// <summary>Runner-only settings in effect, for the report and the console (empty: a plain Maelstrom run).</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [];
 }

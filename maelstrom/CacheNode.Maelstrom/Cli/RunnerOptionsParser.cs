@@ -196,6 +196,7 @@ internal static class RunnerOptionsParser
             NodeEnvironment = environment,
             IgnoredOptions = ignored,
             Extensions = extensions,
+            Arguments = [.. args],
         };
     }
 

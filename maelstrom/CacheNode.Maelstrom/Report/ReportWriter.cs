@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using CacheNode.Maelstrom.History;
 using CacheNode.Maelstrom.Run;
@@ -9,7 +7,7 @@ namespace CacheNode.Maelstrom.Report;
 
 /// <summary>
 /// Writes a run's report into its store directory: results.json, history.jsonl, latency.svg,
-/// rate.svg and index.html (messages.jsonl and node-logs/ are written during the run).
+/// rate.svg, timeline.html and index.html (messages.jsonl and node-logs/ are written during the run).
 /// </summary>
 internal static class ReportWriter
 {
@@ -18,10 +16,12 @@ internal static class ReportWriter
         var dir = result.StoreDirectory;
         await File.WriteAllTextAsync(Path.Combine(dir, "results.json"), Results(result, summary).ToJsonString(new() { WriteIndented = true }));
         await File.WriteAllLinesAsync(Path.Combine(dir, "history.jsonl"), result.History.Select(HistoryLine));
-        var title = $"{result.Options.Workload}, {result.Options.NodeCount} node(s), {string.Join(",", result.Options.Nemesis.DefaultIfEmpty("no faults"))}";
+        var title = RunDescription.Title(result.Options);
         await File.WriteAllTextAsync(Path.Combine(dir, "latency.svg"), SvgCharts.LatencyScatter(result.History, result.NemesisEvents, "Latency of every operation: " + title));
         await File.WriteAllTextAsync(Path.Combine(dir, "rate.svg"), SvgCharts.RateAndQuantiles(result.History, result.NemesisEvents, "Throughput and latency quantiles per second"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "index.html"), Html(result, summary, title));
+        await File.WriteAllTextAsync(Path.Combine(dir, "timeline.html"), TimelinePage.Html(result.History, result.NemesisEvents, title,
+            result.Verdict.Counterexamples.Select(c => c.Culprit?.Id).OfType<int>().ToHashSet()));
+        await File.WriteAllTextAsync(Path.Combine(dir, "index.html"), ReportPage.Html(result, summary));
     }
 
     public static string VerdictWord(bool? valid) => valid switch
@@ -46,6 +46,8 @@ internal static class ReportWriter
             ["options"] = new JsonObject
             {
                 ["workload"] = options.Workload,
+                ["strategy"] = RunDescription.Strategy(options),
+                ["command_line"] = RunDescription.CommandLine(options),
                 ["bin"] = options.Bin,
                 ["node_count"] = options.NodeCount,
                 ["time_limit_s"] = options.TimeLimitSeconds,
@@ -130,58 +132,4 @@ internal static class ReportWriter
         ["error_text"] = r.Error,
         ["final"] = r.FinalRead,
     }.ToJsonString();
-
-    private static string Html(RunResult result, RunSummary summary, string title)
-    {
-        var html = new StringBuilder();
-        var verdict = VerdictWord(result.Valid);
-        var color = result.Valid switch { true => "#2e7d32", false => "#c62828", _ => "#ef8f00" };
-        html.Append("<!doctype html><html><head><meta charset=\"utf-8\">");
-        html.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>");
-        html.Append("<style>body{font-family:sans-serif;margin:2em;max-width:960px}td,th{padding:2px 10px;text-align:left}");
-        html.Append(CultureInfo.InvariantCulture, $".verdict{{font-size:1.6em;font-weight:bold;color:{color}}}pre{{background:#f5f5f5;padding:8px;overflow-x:auto}}</style></head><body>");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1><p class=\"verdict\">{verdict}: {E(result.Verdict.Summary)}</p>");
-        foreach (var failure in result.Failures)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<p style=\"color:#c62828\">Run failure: {E(failure)}</p>");
-        }
-
-        html.Append("<h2>Key figures</h2><table>");
-        foreach (var line in summary.Lines())
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(line)}</td></tr>");
-        }
-
-        html.Append(CultureInfo.InvariantCulture, $"<tr><td>run {result.Duration.TotalSeconds:0.0} s; check {result.CheckDuration.TotalSeconds:0.00} s; runner CPU {result.RunnerCpuSeconds:0.0} s vs nodes CPU {result.NodesCpuSeconds:0.0} s; seed {result.Options.Seed}</td></tr></table>");
-        html.Append("""
-            <h2>Latency of every operation</h2><p>Each dot is one operation: green ok, red definite failure, orange indeterminate (timeout). Grey bands are faults.</p>
-            <img src="latency.svg" alt="latency scatter">
-            <h2>Throughput and latency quantiles</h2><img src="rate.svg" alt="rate and quantiles">
-            """);
-        if (result.Verdict.Details.Count > 0)
-        {
-            html.Append("<h2>Why it is not linearizable</h2>");
-            foreach (var detail in result.Verdict.Details)
-            {
-                html.Append(CultureInfo.InvariantCulture, $"<pre>{E(detail)}</pre>");
-            }
-        }
-
-        html.Append("<h2>Faults</h2><ul>");
-        foreach (var e in result.NemesisEvents)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<li>{e.TimeMs / 1000:0.00} s: {E(e.Description)}</li>");
-        }
-
-        html.Append("</ul><h2>Files</h2><ul><li><a href=\"results.json\">results.json</a></li><li><a href=\"history.jsonl\">history.jsonl</a></li><li><a href=\"messages.jsonl\">messages.jsonl</a></li>");
-        foreach (var node in result.NodeStats.Keys)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"node-logs/{node}.log\">node-logs/{node}.log</a></li>");
-        }
-
-        html.Append("</ul></body></html>");
-        return html.ToString();
-    }
-
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 }

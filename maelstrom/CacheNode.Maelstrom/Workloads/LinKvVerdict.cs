@@ -19,7 +19,7 @@ internal static class LinKvVerdict
             $"{results.Count} keys checked, {invalid.Count} not linearizable, {unknown} undecided; {history.Count} operations")
             + (stats.Count > 0 ? "; " + string.Join("; ", stats) : string.Empty);
         bool? valid = invalid.Count > 0 || stats.Count > 0 ? false : unknown > 0 ? null : true;
-        return new WorkloadVerdict(valid, summary, details) { InvalidKeys = [.. invalid.Select(r => r.Key)] };
+        return new WorkloadVerdict(valid, summary, details) { InvalidKeys = [.. invalid.Select(r => r.Key)], Counterexamples = invalid };
     }
 
     // Knossos' cas-register accepts a read of nil in any state, so such a read constrains nothing and is

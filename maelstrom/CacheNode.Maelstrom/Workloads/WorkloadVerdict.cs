@@ -8,4 +8,8 @@ internal sealed record WorkloadVerdict(bool? Valid, string Summary, IReadOnlyLis
 {
     /// <summary>The keys found not linearizable (lin-kv).</summary>
     public IReadOnlyList<string> InvalidKeys { get; init; } = [];
+
+    /// <summary>The checker's result for each key found not linearizable (lin-kv), in key order: the report
+    /// draws each one's operations, and needs them as data, not as the text of <see cref="Details"/>.</summary>
+    public IReadOnlyList<Checking.CheckResult> Counterexamples { get; init; } = [];
 }
