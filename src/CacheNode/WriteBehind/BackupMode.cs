@@ -3,7 +3,7 @@ namespace CacheNode.WriteBehind;
 /// <summary>Whether a write-behind node copies its dirty entries to a backup node, and if not, why.</summary>
 internal enum BackupMode
 {
-    /// <summary>Each key's dirty entries are copied to the next node in its ranking, which flushes them if the owner cannot.</summary>
+    /// <summary>An owner's dirty entries are copied to its backup (the node with the next id), which flushes them if the owner cannot.</summary>
     Replicated,
 
     /// <summary>A single node: there is no other node to hold a copy.</summary>

@@ -200,8 +200,8 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         return ok;
     }
 
-    // One loop per peer, so a peer that is slow to answer (a recovery may wait for its flushes to end)
-    // delays no other peer's custody; and one for the shelves this node keeps for others.
+    // One loop for this node's backup (a loop per link: a slow answer, e.g. a recovery waiting for its
+    // flushes to end, delays no other link); and one for the shelves this node keeps for others.
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var loops = _links.Values.Select(link => LinkLoopAsync(link, cancellationToken)).ToList();
@@ -277,7 +277,12 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         try
         {
             var request = new BackupRequest { Incarnation = Incarnation, BackupIncarnation = addressedTo, Entries = entries, Flushed = [.. drops.Select(drop => drop.ToMessage())] };
-            reply = await _rpc.CallAsync(link.Peer, request, _timing.RenewInterval, cancellationToken);
+            // A heartbeat that re-sends copies (after the backup restarted) carries every dirty entry of this
+            // node's and may take longer than a renewal interval: were it cut off at one, it would be sent
+            // again, as large, for ever, and custody never renewed. Its reply is still good for custody
+            // until HeldFor after it was sent, so it may take that long.
+            var timeout = entries is { Length: > 0 } ? _timing.HeldFor : _timing.RenewInterval;
+            reply = await _rpc.CallAsync(link.Peer, request, timeout, cancellationToken);
         }
         catch
         {

@@ -72,7 +72,7 @@ internal sealed record BackupOk : OutgoingBody
 }
 
 /// <summary>
-/// <c>recover {inc}</c> (owner → every peer): sent by an owner that has just started, or whose backup flushed
+/// <c>recover {inc}</c> (owner → its backup): sent by an owner that has just started, or whose backup flushed
 /// its entries while it was unreachable. The backup stops flushing them and hands back what it holds.
 /// </summary>
 internal sealed record RecoverRequest : OutgoingBody
