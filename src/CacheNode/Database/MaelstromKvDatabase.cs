@@ -15,9 +15,12 @@ internal sealed class MaelstromKvDatabase : IKeyValueDatabase
     private readonly TimeSpan _timeout;
     private readonly int _readAttempts;
     private readonly Log _log;
+    private readonly string? _alsoFrom;
 
-    public MaelstromKvDatabase(string service, RpcClient rpc, TimeSpan timeout, int readAttempts, Log log)
+    /// <param name="alsoFrom">A node whose reply to a request is taken as the service's own (see <see cref="RpcClient.CallAsync"/>); null for a real service.</param>
+    public MaelstromKvDatabase(string service, RpcClient rpc, TimeSpan timeout, int readAttempts, Log log, string? alsoFrom = null)
     {
+        _alsoFrom = alsoFrom;
         Name = service;
         _rpc = rpc;
         _timeout = timeout;
@@ -106,7 +109,7 @@ internal sealed class MaelstromKvDatabase : IKeyValueDatabase
     {
         try
         {
-            return await _rpc.CallAsync(Name, request, timeout, cancellationToken);
+            return await _rpc.CallAsync(Name, request, timeout, cancellationToken, _alsoFrom);
         }
         catch (RpcTimeoutException ex)
         {

@@ -23,11 +23,15 @@ internal sealed class RpcClient
     }
 
     /// <summary>Sends <paramref name="body"/> to <paramref name="dest"/> and waits for its reply.</summary>
+    /// <param name="alsoFrom">
+    /// A second node whose reply is taken as the answer (write-behind: the owner's backup answers a forwarded
+    /// write once it holds the copy); null: only <paramref name="dest"/>'s.
+    /// </param>
     /// <exception cref="RpcTimeoutException">No reply within <paramref name="timeout"/>.</exception>
-    public async Task<RpcReply> CallAsync(string dest, OutgoingBody body, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<RpcReply> CallAsync(string dest, OutgoingBody body, TimeSpan timeout, CancellationToken cancellationToken = default, string? alsoFrom = null)
     {
         var completion = new TaskCompletionSource<RpcReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = new Pending(dest, body.Type + "_ok", completion));
+        var msgId = _writer.Send(_self(), dest, body, inReplyTo: null, beforeQueue: id => _pending[id] = new Pending(dest, alsoFrom, body.Type + "_ok", completion));
         try
         {
             return await completion.Task.WaitAsync(timeout, _time, cancellationToken);
@@ -44,15 +48,16 @@ internal sealed class RpcClient
 
     /// <summary>
     /// Completes the waiter for <paramref name="inReplyTo"/>; false for late or unknown replies, for a
-    /// reply from anyone but the node the request went to (a client cannot answer for lin-kv), and for a
-    /// reply of the wrong type (a late reply to an earlier run's request that happens to share the id).
+    /// reply from anyone but the node the request went to or the one named to answer for it (a client
+    /// cannot answer for lin-kv), and for a reply of the wrong type (a late reply to an earlier run's
+    /// request that happens to share the id). The first reply wins; later ones are ignored.
     /// </summary>
     public bool TryComplete(long inReplyTo, RpcReply reply) =>
         _pending.TryGetValue(inReplyTo, out var pending)
-        && pending.Dest == reply.Src
+        && (pending.Dest == reply.Src || (pending.AlsoFrom is not null && pending.AlsoFrom == reply.Src))
         && (reply.IsError || reply.Type == pending.ReplyType)
         && _pending.TryRemove(inReplyTo, out _)
         && pending.Completion.TrySetResult(reply);
 
-    private sealed record Pending(string Dest, string ReplyType, TaskCompletionSource<RpcReply> Completion);
+    private sealed record Pending(string Dest, string? AlsoFrom, string ReplyType, TaskCompletionSource<RpcReply> Completion);
 }

@@ -24,7 +24,20 @@ internal sealed class HomeForwardingStrategy : ICacheStrategy
     private readonly ForwardedOperations _forwarded;
 
     /// <param name="flushTimeout">How long a peer's share of a <c>flush</c> may take: longer than a forwarded request, since a peer may first have to wait out a fence or take custody back.</param>
-    public HomeForwardingStrategy(ICacheStrategy local, ClusterMembership membership, ForwardedOperations forwarded, RpcClient rpc, TimeSpan timeout, TimeSpan flushTimeout, NodeStats stats, Log log)
+    /// <param name="alsoAnsweredBy">
+    /// For a home, the other node whose reply to a forwarded request counts as the home's (write-behind: the
+    /// home's backup acks a forwarded write once it holds the copy, a hop before the home could); null: none.
+    /// </param>
+    public HomeForwardingStrategy(
+        ICacheStrategy local,
+        ClusterMembership membership,
+        ForwardedOperations forwarded,
+        RpcClient rpc,
+        TimeSpan timeout,
+        TimeSpan flushTimeout,
+        NodeStats stats,
+        Log log,
+        Func<string, string?>? alsoAnsweredBy = null)
     {
         _flushTimeout = flushTimeout;
         _forwarded = forwarded;
@@ -35,7 +48,7 @@ internal sealed class HomeForwardingStrategy : ICacheStrategy
         // One attempt: a forwarded read that times out is answered with error 11 while the client still waits.
         _owners = membership.Peers.ToDictionary(
             peer => peer,
-            peer => new MaelstromKvDatabase(peer, rpc, timeout, readAttempts: 1, log),
+            peer => new MaelstromKvDatabase(peer, rpc, timeout, readAttempts: 1, log, alsoAnsweredBy?.Invoke(peer)),
             StringComparer.Ordinal);
     }
 

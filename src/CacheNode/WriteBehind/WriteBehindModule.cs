@@ -42,7 +42,11 @@ internal sealed record WriteBehindModule(ICacheStrategy Strategy, WriteBehindStr
         // A peer's flush may wait out a restart fence or a backup's orphan fence (about a lease and a
         // database timeout) before its own database writes.
         var peerFlushTimeout = setup.ForwardTimeout + setup.Timing.Lease + (2 * setup.Timing.DatabaseTimeout);
-        var forwarding = new HomeForwardingStrategy(local, setup.Membership, ForwardedOperations.All, rpc, setup.ForwardTimeout, peerFlushTimeout, services.Stats, services.Log);
+        // With backups, an owner's backup answers a forwarded write as soon as it holds the copy (chain
+        // replication, the tail answering): one hop less than waiting for the owner's own reply.
+        Func<string, string?>? answeredByBackup = replication is null ? null : owner => BackupRanking.SuccessorOf(owner, setup.Membership.NodeIds);
+        var forwarding = new HomeForwardingStrategy(
+            local, setup.Membership, ForwardedOperations.All, rpc, setup.ForwardTimeout, peerFlushTimeout, services.Stats, services.Log, answeredByBackup);
         return new WriteBehindModule(forwarding, local, replication);
     }
 
