@@ -18,7 +18,12 @@ internal sealed class CasHandler(NodeContext context)
         var key = KeyValueLimits.Key(limit, request.Key);
         KeyValueLimits.Check(limit, "from", request.From);
         KeyValueLimits.Check(limit, "to", request.To);
-        var result = await context.RequireRuntime().Strategy.CasAsync(key, request.From, request.To, request.CreateIfNotExists, cancellationToken);
+        var runtime = context.RequireRuntime();
+        // Forwarded to this node as the key's write-behind owner: its backup acks a successful cas to the
+        // peer as soon as it holds the copy (see WriteHandler).
+        var result = PeerMessages.ChainedWrite(runtime, header, "cas_ok") is var (owner, answer)
+            ? await owner.CasAsync(key, request.From, request.To, request.CreateIfNotExists, answer, cancellationToken)
+            : await runtime.Strategy.CasAsync(key, request.From, request.To, request.CreateIfNotExists, cancellationToken);
         return result switch
         {
             CasResult.Ok => new CasOk(),

@@ -29,6 +29,19 @@ internal static class PeerMessages
             ?? throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type}: this node runs {runtime.Strategy.Name}, which keeps no backup copies");
     }
 
+    /// <summary>
+    /// For a write or cas a peer forwarded to this node as the key's write-behind owner: the owner, and the
+    /// answer its backup sends that peer once it holds the copy (a hop before this node's own reply could
+    /// arrive). Null for anything else: a client's request, no backups, or no <c>msg_id</c> to answer.
+    /// </summary>
+    public static (WriteBehindStrategy Owner, ForwarderAnswer Answer)? ChainedWrite(NodeRuntime runtime, MessageHeader header, string replyType) =>
+        runtime.Replication is not null
+        && runtime.LocalStrategy is WriteBehindStrategy owner
+        && header.MsgId is { } msgId
+        && runtime.Membership.IsPeer(header.Src)
+            ? (owner, new ForwarderAnswer(header.Src, msgId, replyType))
+            : null;
+
     private static NodeRuntime RequirePeer(NodeContext context, MessageHeader header)
     {
         var runtime = context.RequireRuntime();

@@ -15,7 +15,18 @@ internal sealed class WriteHandler(NodeContext context)
     {
         var key = KeyValueLimits.Key(context.Options.MaxValueBytes, request.Key);
         KeyValueLimits.Check(context.Options.MaxValueBytes, "value", request.Value);
-        await context.RequireRuntime().Strategy.WriteAsync(key, request.Value, cancellationToken);
+        var runtime = context.RequireRuntime();
+        if (PeerMessages.ChainedWrite(runtime, header, "write_ok") is var (owner, answer))
+        {
+            // Forwarded to this node as the key's owner: its backup acks it to the peer as soon as it holds
+            // the copy; this reply follows, and the peer takes whichever comes first.
+            await owner.WriteAsync(key, request.Value, answer, cancellationToken);
+        }
+        else
+        {
+            await runtime.Strategy.WriteAsync(key, request.Value, cancellationToken);
+        }
+
         return new WriteOk();
     }
 }

@@ -38,6 +38,15 @@ internal sealed class KeyedAsyncLock
         return new Releaser(this, key, holder);
     }
 
+    /// <summary>Whether some operation holds (or waits for) the key's mutex now.</summary>
+    public bool IsHeld(RawJson key)
+    {
+        lock (_gate)
+        {
+            return _holders.ContainsKey(key);
+        }
+    }
+
     private void Release(RawJson key, Holder holder)
     {
         holder.Semaphore.Release();

@@ -1,4 +1,5 @@
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
 
 namespace CacheNode.WriteBehind;
 
@@ -18,8 +19,24 @@ internal interface IDirtyReplication
     /// <summary>A version above every earlier write's, including those of this node's earlier runs.</summary>
     long NextVersion();
 
-    /// <summary>Returns once the key's backup holds the value; throws a <see cref="NodeErrorException"/> (definite only if it surely does not).</summary>
-    ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken);
+    /// <summary>
+    /// Copies the value to the key's backup. With <paramref name="answer"/>, the backup acks that forwarded
+    /// request itself once it holds the copy. Returns <see cref="CopyOutcome.Held"/> once the backup holds
+    /// it. Throws a <see cref="NodeErrorException"/> (definite only if it surely does not hold it) when
+    /// the write is abandoned; never after a copy that carried an answer may have landed: then it returns
+    /// <see cref="CopyOutcome.MayBeHeld"/>, and the caller must stage the value anyway and call
+    /// <see cref="StagedUnconfirmed"/>, since the backup may have acked it.
+    /// </summary>
+    ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <paramref name="version"/> of the key is staged but no backup confirmed it (<see cref="CopyOutcome.MayBeHeld"/>):
+    /// it is copied again, and the key is not <see cref="IsConfirmed"/> until a copy is confirmed.
+    /// </summary>
+    void StagedUnconfirmed(RawJson key, long version);
+
+    /// <summary>False while the key's newest staged value may be on this node only although a backup may have acked it: reads and cas fail (error 11).</summary>
+    bool IsConfirmed(RawJson key);
 
     /// <summary>Whether this node may write the key to the database now.</summary>
     bool MayFlush(RawJson key);

@@ -1,4 +1,5 @@
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
 
 namespace CacheNode.WriteBehind;
 
@@ -20,7 +21,15 @@ internal sealed class NoReplication(string description = "none (single node)") :
 
     public long NextVersion() => Interlocked.Increment(ref _version);
 
-    public ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    // Nothing to copy to, and no backup to answer for this node: the value is "held" as it is.
+    public ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CopyOutcome.Held);
+
+    public void StagedUnconfirmed(RawJson key, long version)
+    {
+    }
+
+    public bool IsConfirmed(RawJson key) => true;
 
     public bool MayFlush(RawJson key) => true;
 

@@ -78,11 +78,16 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         return !_recovery.WaitsOutRestartFence(key, now) && _link.HoldsCustody(now);
     }
 
-    public void Flushed(RawJson key, long version) => _link.AddDrop(key, version, inDatabase: true);
+    public void Flushed(RawJson key, long version)
+    {
+        // In the database: an unconfirmed copy of it, or of an older version, can no longer be lost.
+        _buffer.Unconfirmed.Confirm(key, version);
+        _link.AddDrop(key, version, inDatabase: true);
+    }
 
     public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => _shelves.WaitOrphansFlushedAsync(cancellationToken);
 
-    public async ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken)
+    public async ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken)
     {
         var link = _link;
         var mayHaveLanded = false;
@@ -95,6 +100,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                 Incarnation = Incarnation,
                 BackupIncarnation = link.PeerIncarnation,
                 Entries = [new BackupEntry(key, value, version)],
+                Answer = answer,
             };
             try
             {
@@ -108,14 +114,16 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                         Wake();
                     }
 
-                    // Refused: this attempt was not taken.
+                    // Refused: this attempt was not taken (nor answered).
                     refusal = new NodeErrorException(ErrorCode.TemporarilyUnavailable, $"backup {link.Peer} refused the copy: {error.Text}");
                     continue;
                 }
 
                 if (Accept(link, reply) is { Stored: true })
                 {
-                    return;
+                    // Held there: so is every older version this node had not heard about.
+                    _buffer.Unconfirmed.Confirm(key, version);
+                    return CopyOutcome.Held;
                 }
 
                 // Addressed to an earlier run of the backup (now known): the next attempt goes to this one.
@@ -131,9 +139,16 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             }
         }
 
-        // Not acked; but an attempt may have reached the backup, so it is abandoned there.
-        Abandoned(key, version);
         _stats.BackupFailure();
+        if (mayHaveLanded && answer is not null)
+        {
+            // A try that landed was answered: the forwarding node may have acked the write already. It is
+            // kept, never dropped; the caller stages it, and the next heartbeat copies it again.
+            return CopyOutcome.MayBeHeld;
+        }
+
+        // Not acked by anyone; but an attempt may have reached the backup, so it is abandoned there.
+        Abandoned(key, version);
         if (mayHaveLanded || refusal is null)
         {
             throw NodeErrorException.Indefinite($"backup {link.Peer} did not confirm the copy in time; the write may or may not happen");
@@ -141,6 +156,15 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
         throw refusal;
     }
+
+    public void StagedUnconfirmed(RawJson key, long version)
+    {
+        _buffer.Unconfirmed.Add(key, version);
+        _link.Recopy(key);
+        Wake();
+    }
+
+    public bool IsConfirmed(RawJson key) => !_buffer.Unconfirmed.Contains(key);
 
     public void Abandoned(RawJson key, long version)
     {
@@ -323,9 +347,18 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             // (Accept woke the loop if the run is new to this node).
             link.ReturnRecopies(recopies);
         }
-        else if (resync)
+        else
         {
-            link.Resynced(ok.BackupIncarnation);
+            if (resync)
+            {
+                link.Resynced(ok.BackupIncarnation);
+            }
+
+            // Every copy this heartbeat carried is held now (or a newer one, or its drop).
+            foreach (var entry in entries ?? [])
+            {
+                _buffer.Unconfirmed.Confirm(entry!.Key, entry.Version);
+            }
         }
 
         if (ok.Custody)

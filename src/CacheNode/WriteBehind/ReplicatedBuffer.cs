@@ -12,6 +12,9 @@ namespace CacheNode.WriteBehind;
 /// </summary>
 internal sealed class ReplicatedBuffer(DirtyBuffer buffer, CacheStore cache, AsyncSignal flusherWake, TimeProvider time)
 {
+    /// <summary>Keys whose newest staged value no backup has confirmed yet (see <see cref="UnconfirmedCopies"/>).</summary>
+    public UnconfirmedCopies Unconfirmed { get; } = new();
+
     /// <summary>Every dirty entry whose key <paramref name="filter"/> picks (copied again to a backup that restarted).</summary>
     public List<DirtySnapshot> DirtyEntries(Func<RawJson, bool> filter) => buffer.Snapshot(filter);
 
@@ -26,12 +29,16 @@ internal sealed class ReplicatedBuffer(DirtyBuffer buffer, CacheStore cache, Asy
         }
 
         cache.Invalidate(entry.Key);
+        // The backup held this version: it is confirmed, whatever this node had marked.
+        Unconfirmed.Confirm(entry.Key, entry.Version);
         WakeFlusher();
     }
 
     /// <summary>The backup flushed this version itself: the entry goes if it is that version or older, and so does any cached copy.</summary>
     public void Forget(FlushedEntry flushed)
     {
+        // In the database: nothing up to that version can be lost any more.
+        Unconfirmed.Confirm(flushed.Key, flushed.Version);
         var (_, ticket) = buffer.Forget(flushed.Key, flushed.Version);
         if (ticket is { } written)
         {

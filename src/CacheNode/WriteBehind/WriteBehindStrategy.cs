@@ -2,6 +2,7 @@ using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
+using CacheNode.Protocol.Messages;
 using CacheNode.Strategies;
 using CacheNode.Threading;
 
@@ -20,6 +21,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
     private readonly WriteBehindFlusher _flusher;
     private readonly IDirtyReplication _replication;
     private readonly KeyedAsyncLock _keyLocks = new();
+    private readonly WritesInFlight _writesInFlight = new();
     private readonly WriteBehindOptions _options;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
@@ -61,28 +63,35 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
     public ValueTask<ReadResult> ReadAsync(RawJson key, CancellationToken cancellationToken = default)
     {
         RequireReady(key);
-        if (_buffer.TryGet(key, out var dirty))
-        {
-            // The dirty value is newer than anything the database or a fill could say.
-            _stats.Hit(negative: false);
-            return ValueTask.FromResult(ReadResult.Of(dirty));
-        }
-
-        return _reader.ReadAsync(key, cancellationToken);
+        // A write of the key in flight here may already be acked by the backup (it answers a forwarding
+        // node before this node hears it holds the copy): the read waits until that write has staged.
+        return _keyLocks.IsHeld(key) ? ReadAfterWritesAsync(key, cancellationToken) : ReadNowAsync(key, cancellationToken);
     }
 
-    public async ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(RawJson key, RawJson value, CancellationToken cancellationToken = default) =>
+        WriteAsync(key, value, answer: null, cancellationToken);
+
+    /// <summary>A write; with <paramref name="answer"/> (forwarded by a peer), the backup acks it to that peer once it holds the copy.</summary>
+    public async ValueTask WriteAsync(RawJson key, RawJson value, ForwarderAnswer? answer, CancellationToken cancellationToken = default)
     {
         RequireReady(key);
         using var keyLock = await _keyLocks.AcquireAsync(key, cancellationToken);
-        await StageAsync(key, value, cancellationToken);
+        using var inFlight = _writesInFlight.Begin();
+        await StageAsync(key, value, answer, cancellationToken);
     }
 
-    public async ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default)
+    public ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, CancellationToken cancellationToken = default) =>
+        CasAsync(key, from, to, createIfNotExists, answer: null, cancellationToken);
+
+    /// <summary>A cas; with <paramref name="answer"/> (forwarded by a peer), the backup acks a successful one to that peer once it holds the copy.</summary>
+    public async ValueTask<CasResult> CasAsync(RawJson key, RawJson from, RawJson to, bool createIfNotExists, ForwarderAnswer? answer, CancellationToken cancellationToken = default)
     {
         RequireReady(key);
         // Compare and set must be one step per key: the key lock keeps other writes out in between.
         using var keyLock = await _keyLocks.AcquireAsync(key, cancellationToken);
+        using var inFlight = _writesInFlight.Begin();
+        // A mismatch is definite, so it must not rest on a value that may yet be lost.
+        RequireConfirmed(key);
         var current = _buffer.TryGet(key, out var dirty) ? ReadResult.Of(dirty) : await _reader.ReadAsync(key, cancellationToken);
         if (!current.Found && !createIfNotExists)
         {
@@ -94,7 +103,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
             return CasResult.Mismatch;
         }
 
-        await StageAsync(key, to, cancellationToken);
+        await StageAsync(key, to, answer, cancellationToken);
         return CasResult.Ok;
     }
 
@@ -107,6 +116,8 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        // A write the backup acked may not be staged yet: the writes in flight now go first.
+        await _writesInFlight.WaitForCurrentAsync(cancellationToken);
         var through = _buffer.LastSequence;
         using (_flusher.Hurry())
         {
@@ -130,7 +141,38 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         }
     }
 
-    private async ValueTask StageAsync(RawJson key, RawJson value, CancellationToken cancellationToken)
+    private async ValueTask<ReadResult> ReadAfterWritesAsync(RawJson key, CancellationToken cancellationToken)
+    {
+        // Taken once no write holds it: every write that took the lock before this read asked has staged.
+        using (await _keyLocks.AcquireAsync(key, cancellationToken))
+        {
+        }
+
+        return await ReadNowAsync(key, cancellationToken);
+    }
+
+    private ValueTask<ReadResult> ReadNowAsync(RawJson key, CancellationToken cancellationToken)
+    {
+        RequireConfirmed(key);
+        if (_buffer.TryGet(key, out var dirty))
+        {
+            // The dirty value is newer than anything the database or a fill could say.
+            _stats.Hit(negative: false);
+            return ValueTask.FromResult(ReadResult.Of(dirty));
+        }
+
+        return _reader.ReadAsync(key, cancellationToken);
+    }
+
+    private void RequireConfirmed(RawJson key)
+    {
+        if (!_replication.IsConfirmed(key))
+        {
+            throw NodeErrorException.Unavailable("the key's newest value is not confirmed on its backup yet; try again shortly");
+        }
+    }
+
+    private async ValueTask StageAsync(RawJson key, RawJson value, ForwarderAnswer? answer, CancellationToken cancellationToken)
     {
         if (_buffer.IsClosed)
         {
@@ -148,12 +190,29 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         // The backup holds the value before anything here changes: a read must never see a value that a
         // crash of this node could take back. Under a full queue the copy still goes first, so it
         // supersedes any older copy the backup might otherwise flush over the synchronous write.
-        await _replication.BackUpAsync(key, value, version, cancellationToken);
+        if (await _replication.BackUpAsync(key, value, version, answer, cancellationToken) == CopyOutcome.MayBeHeld)
+        {
+            // The backup may have acked it for the forwarding node: kept whatever happens, readable once a
+            // copy is confirmed.
+            StageRegardless(key, value, version);
+            _replication.StagedUnconfirmed(key, version);
+            throw NodeErrorException.Indefinite($"the backup did not confirm the copy in time; the write will happen (it may have been acked already)");
+        }
 
         // The write stays in progress in the cache until its flush lands, so no fill can install the
         // database's older value meanwhile (reads are served from the dirty buffer until then).
         var ticket = Cache.BeginWrite(key);
-        switch (_buffer.TryStage(key, value, version, _time.Now(), ticket))
+        var staged = _buffer.TryStage(key, value, version, _time.Now(), ticket);
+        if (answer is not null && staged is StageResult.Closed or StageResult.Full)
+        {
+            // The backup holds it and has acked it to the forwarding node: it is staged here too (over
+            // capacity, or while draining) rather than written through or abandoned, which could lose it.
+            Cache.EndWrite(ticket, WriteCompletion.Unchanged);
+            StageRegardless(key, value, version);
+            return;
+        }
+
+        switch (staged)
         {
             case StageResult.Staged:
                 // Drop any older cached copy now; the ticket ends when the flusher writes the value.
@@ -205,6 +264,20 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         _replication.Abandoned(key, version);
         _stats.RejectedWrite();
         throw NodeErrorException.Indefinite(QueueFull().Message);
+    }
+
+    // Stages the value whatever the buffer's capacity or state: for a write whose copy may have been acked.
+    private void StageRegardless(RawJson key, RawJson value, long version)
+    {
+        var ticket = Cache.BeginWrite(key);
+        if (!_buffer.Adopt(key, value, version, _time.Now(), ticket))
+        {
+            // Dirty already: the entry took the newer value, and the key's first write holds it in progress.
+            Cache.EndWrite(ticket, WriteCompletion.Invalidate);
+        }
+
+        Cache.Invalidate(key);
+        _flusher.Wake();
     }
 
     private NodeErrorException QueueFull() =>

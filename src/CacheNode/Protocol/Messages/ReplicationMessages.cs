@@ -11,6 +11,16 @@ internal sealed record BackupEntry(
     [property: JsonPropertyName("value"), JsonRequired] RawJson Value,
     [property: JsonPropertyName("version"), JsonRequired] long Version);
 
+/// <summary>
+/// <c>answer {to, in_reply_to, type}</c>: the forwarded request a backup acks on the owner's behalf once it
+/// holds the copy (chain replication, the tail answering): node <see cref="To"/> asked the owner with
+/// <c>msg_id</c> <see cref="InReplyTo"/> and takes a reply of <see cref="Type"/> from the owner's backup too.
+/// </summary>
+internal sealed record ForwarderAnswer(
+    [property: JsonPropertyName("to"), JsonRequired] string To,
+    [property: JsonPropertyName("in_reply_to"), JsonRequired] long InReplyTo,
+    [property: JsonPropertyName("type"), JsonRequired] string Type);
+
 /// <summary>Every version of <see cref="Key"/> up to <see cref="Version"/> is in the database (or was abandoned): no longer needed.</summary>
 internal sealed record FlushedEntry(
     [property: JsonPropertyName("key"), JsonRequired] RawJson Key,
@@ -40,6 +50,13 @@ internal sealed record BackupRequest : OutgoingBody
 
     [JsonPropertyName("flushed")]
     public FlushedEntry?[]? Flushed { get; init; }
+
+    /// <summary>
+    /// Set only on a write's own copy (never on a heartbeat): once the entries are held, the backup acks
+    /// this forwarded request for the owner.
+    /// </summary>
+    [JsonPropertyName("answer")]
+    public ForwarderAnswer? Answer { get; init; }
 
     protected override string MessageType => "backup";
 }
