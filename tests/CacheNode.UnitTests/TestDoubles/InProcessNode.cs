@@ -60,6 +60,19 @@ internal sealed class InProcessNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The next message to <paramref name="dest"/> that <paramref name="wanted"/> picks; the ones before it are dropped unanswered.</summary>
+    public async Task<JsonNode> NextMatchingAsync(string dest, Func<JsonNode, bool> wanted)
+    {
+        while (true)
+        {
+            var message = await NextToAsync(dest);
+            if (wanted(message["body"]!))
+            {
+                return message;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

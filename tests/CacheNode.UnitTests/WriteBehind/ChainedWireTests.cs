@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using CacheNode.Cluster;
+using CacheNode.Configuration;
+using CacheNode.Database;
+using CacheNode.Protocol;
+using CacheNode.Strategies;
+using CacheNode.UnitTests.TestDoubles;
+
+namespace CacheNode.UnitTests.WriteBehind;
+
+/// <summary>
+/// Write-behind in one round trip, on the wire, with node n1 of n1..n3 in process and its peers scripted
+/// (n1's backup is n2; n1 is n3's backup): a forwarded write's copy carries an answer, the backup acks the
+/// forwarder once it holds the copy, the forwarder takes that ack (its own, without a message, when it is
+/// the backup), and an owner that never heard back keeps the write and hides it until a copy is confirmed.
+/// </summary>
+public sealed class ChainedWireTests
+{
+    private static readonly NodeOptions WriteBehindOverLinKv = new() { Strategy = StrategyKind.WriteBehind, Database = DatabaseKind.LinKv };
+    private static readonly KeyOwnership Ownership = new(["n1", "n2", "n3"]);
+
+    [Fact]
+    public async Task Owner_that_never_hears_back_keeps_the_forwarded_write_hidden_until_a_copy_is_confirmed()
+    {
+        await using var node = await StartAsync();
+        var key = KeyOwnedBy("n1");
+
+        await node.SendAsync("n3", $$"""{"type":"write","msg_id":77,"key":{{key}},"value":5}""");
+        var copy = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is not null);
+        copy["body"]!["answer"]!.ToJsonString().Should().Be("""{"to":"n3","in_reply_to":77,"type":"write_ok"}""");
+        var version = copy["body"]!["entries"]![0]!["version"]!.GetValue<long>();
+
+        // No try is answered: the owner tells the forwarder the outcome is unknown...
+        var failed = (await node.NextToAsync("n3"))["body"]!;
+        failed["in_reply_to"]!.GetValue<long>().Should().Be(77);
+        failed["code"]!.GetValue<int>().Should().Be(0);
+
+        // ...but keeps the write (the backup may have acked it): copied again, never dropped.
+        var recopy = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is null && Mentions(body, key));
+        recopy["body"]!["entries"]!.AsArray().Select(entry => (entry!["key"]!.ToJsonString(), entry["value"]!.ToJsonString(), entry["version"]!.GetValue<long>()))
+            .Should().ContainSingle().Which.Should().Be((key, "5", version));
+        (recopy["body"]!["flushed"]?.AsArray() ?? []).Should().BeEmpty("a drop of an answered version could erase the only other copy of an acked write");
+
+        // Not confirmed yet: it may be on this node alone, so it is neither shown nor hidden.
+        (await ReadAsync(node, key, msgId: 1))["code"]!.GetValue<int>().Should().Be(11);
+
+        await ReplyBackupOkAsync(node, recopy);
+        // The confirmation lands on its own continuation: a read just after it may still be refused.
+        JsonNode? read = null;
+        var attempt = 10;
+        await Eventually.TrueAsync(
+            async () => Type(read = await ReadAsync(node, key, attempt++)) == "read_ok",
+            "the confirmed value should be readable");
+        read!["value"]!.GetValue<int>().Should().Be(5);
+    }
+
+    [Fact]
+    public async Task Backup_acks_the_forwarders_request_once_it_holds_the_copy_and_never_when_it_does_not()
+    {
+        await using var node = await StartAsync();
+        var key = KeyOwnedBy("n3");
+        var incarnation = await BackupIncarnationAsync(node);
+
+        // Held: answered. Then refused (an earlier run of n3 than one already seen), and addressed to an
+        // earlier run of n1 (not stored): no answer. Then held again: answered.
+        await node.SendAsync("n3", Copy(inc: 2000, backupInc: 0, key, version: 2_000_000, answerTo: 10));
+        (await node.NextToAsync("n3"))["body"]!["type"]!.GetValue<string>().Should().Be("backup_ok");
+        await node.SendAsync("n3", Copy(inc: 1000, backupInc: 0, key, version: 1_000_000, answerTo: 11));
+        (await node.NextToAsync("n3"))["body"]!["code"]!.GetValue<int>().Should().Be(11);
+        await node.SendAsync("n3", Copy(inc: 2000, backupInc: incarnation - 1, key, version: 2_000_001, answerTo: 12));
+        (await node.NextToAsync("n3"))["body"]!["stored"]!.GetValue<bool>().Should().BeFalse();
+        await node.SendAsync("n3", Copy(inc: 2000, backupInc: incarnation, key, version: 2_000_002, answerTo: 13));
+        (await node.NextToAsync("n3"))["body"]!["stored"]!.GetValue<bool>().Should().BeTrue();
+
+        var answers = new List<long>();
+        for (var i = 0; i < 2; i++)
+        {
+            var answer = await node.NextMatchingAsync("n2", body => Type(body) == "write_ok");
+            answers.Add(answer["body"]!["in_reply_to"]!.GetValue<long>());
+        }
+
+        answers.Should().Equal([10, 13], "only copies held here are acked for the owner");
+    }
+
+    [Fact]
+    public async Task Forwarder_takes_the_owners_backups_ack_and_its_own_when_it_is_that_backup()
+    {
+        await using var node = await StartAsync();
+
+        // Owner n2, whose backup n3 answers for it.
+        var ofN2 = KeyOwnedBy("n2");
+        await node.SendAsync("c1", $$"""{"type":"write","msg_id":1,"key":{{ofN2}},"value":1}""");
+        var forwarded = await node.NextMatchingAsync("n2", body => Type(body) == "write");
+        await node.SendAsync("n3", $$"""{"type":"write_ok","in_reply_to":{{forwarded["body"]!["msg_id"]}}}""");
+        var reply = (await node.NextToAsync("c1"))["body"]!;
+        reply["type"]!.GetValue<string>().Should().Be("write_ok", reply.ToJsonString());
+
+        // Owner n3, whose backup is this node: the copy's answer completes this node's own request.
+        var ofN3 = KeyOwnedBy("n3");
+        await node.SendAsync("c1", $$"""{"type":"write","msg_id":2,"key":{{ofN3}},"value":2}""");
+        var toOwner = await node.NextMatchingAsync("n3", body => Type(body) == "write");
+        var msgId = toOwner["body"]!["msg_id"]!.GetValue<long>();
+        await node.SendAsync("n3", $$$"""{"type":"backup","msg_id":60,"inc":3000,"entries":[{"key":{{{ofN3}}},"value":2,"version":3000000}],"answer":{"to":"n1","in_reply_to":{{{msgId}}},"type":"write_ok"}}""");
+        var acked = (await node.NextToAsync("c1"))["body"]!;
+        acked["type"]!.GetValue<string>().Should().Be("write_ok", acked.ToJsonString());
+        acked["in_reply_to"]!.GetValue<long>().Should().Be(2);
+    }
+
+    // n1 initialized in a cluster of three, recovered from its backup n2 and holding custody, so its keys are served.
+    private static async Task<InProcessNode> StartAsync()
+    {
+        var node = InProcessNode.Start(WriteBehindOverLinKv with { PeerTimeoutMs = 100 });
+        await node.SendAsync("c0", """{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3"]}""");
+        (await node.NextToAsync("c0"))["body"]!["type"]!.GetValue<string>().Should().Be("init_ok");
+        var recover = await node.NextMatchingAsync("n2", body => Type(body) == "recover");
+        await node.SendAsync("n2", $$"""{"type":"error","code":1101,"text":"not initialized","in_reply_to":{{recover["body"]!["msg_id"]}}}""");
+        await ReplyBackupOkAsync(node, await node.NextMatchingAsync("n2", body => Type(body) == "backup"));
+        return node;
+    }
+
+    // This node's run, as a backup names it in its replies.
+    private static async Task<long> BackupIncarnationAsync(InProcessNode node)
+    {
+        await node.SendAsync("n3", """{"type":"backup","msg_id":40,"inc":2000}""");
+        return (await node.NextToAsync("n3"))["body"]!["backup_inc"]!.GetValue<long>();
+    }
+
+    private static string Copy(long inc, long backupInc, string key, long version, long answerTo) =>
+        $$$"""{"type":"backup","msg_id":{{{50 + answerTo}}},"inc":{{{inc}}},"backup_inc":{{{backupInc}}},"entries":[{"key":{{{key}}},"value":7,"version":{{{version}}}}],"answer":{"to":"n2","in_reply_to":{{{answerTo}}},"type":"write_ok"}}""";
+
+    private static async Task ReplyBackupOkAsync(InProcessNode node, JsonNode request)
+    {
+        var body = request["body"]!;
+        await node.SendAsync("n2", $$"""{"type":"backup_ok","inc":{{body["inc"]}},"backup_inc":5,"custody":true,"stored":true,"in_reply_to":{{body["msg_id"]}}}""");
+    }
+
+    private static async Task<JsonNode> ReadAsync(InProcessNode node, string key, int msgId)
+    {
+        await node.SendAsync("c1", $$"""{"type":"read","msg_id":{{msgId}},"key":{{key}}}""");
+        return (await node.NextToAsync("c1"))["body"]!;
+    }
+
+    private static string Type(JsonNode body) => body["type"]!.GetValue<string>();
+
+    private static bool Mentions(JsonNode body, string key) =>
+        (body["entries"]?.AsArray() ?? []).Concat(body["flushed"]?.AsArray() ?? []).Any(entry => entry!["key"]!.ToJsonString() == key);
+
+    private static string KeyOwnedBy(string owner) =>
+        Enumerable.Range(1, 1000).Select(i => RawJson.FromInt(i)).First(key => Ownership.OwnerOf(key) == owner).ToString();
+}
