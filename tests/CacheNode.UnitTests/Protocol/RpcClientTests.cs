@@ -27,4 +27,19 @@ public sealed class RpcClientTests
         rpc.TryComplete(1, new RpcReply("n2", "error", """{"code":11}"""u8.ToArray())).Should().BeTrue();
         (await failed).IsError.Should().BeTrue();
     }
+
+    [Fact]
+    public async Task A_reply_from_the_node_named_to_answer_for_the_one_asked_completes_the_call_and_no_one_elses()
+    {
+        var output = new MemoryStream();
+        await using var writer = new MessageWriter(output);
+        var rpc = new RpcClient(writer, () => "n1", TimeProvider.System);
+
+        var call = rpc.CallAsync("n2", new WriteRequest { Key = RawJson.FromInt(1), Value = RawJson.FromInt(2) }, TimeSpan.FromMinutes(1), alsoFrom: "n3");
+
+        rpc.TryComplete(0, new RpcReply("n4", "write_ok", "{}"u8.ToArray())).Should().BeFalse("only the owner and its backup may answer");
+        rpc.TryComplete(0, new RpcReply("n3", "write_ok", "{}"u8.ToArray())).Should().BeTrue();
+        rpc.TryComplete(0, new RpcReply("n2", "write_ok", "{}"u8.ToArray())).Should().BeFalse("the first reply wins; the owner's own comes late");
+        (await call).Src.Should().Be("n3");
+    }
 }
