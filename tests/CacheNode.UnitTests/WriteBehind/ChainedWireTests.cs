@@ -109,7 +109,9 @@ public sealed class ChainedWireTests
     // n1 initialized in a cluster of three, recovered from its backup n2 and holding custody, so its keys are served.
     private static async Task<InProcessNode> StartAsync()
     {
-        var node = InProcessNode.Start(WriteBehindOverLinKv with { PeerTimeoutMs = 100 });
+        // Short tries to the backup; a forward that outlasts a loaded machine; a short drain at the end (a node
+        // left with an unflushable dirty entry waits that long before it exits).
+        var node = InProcessNode.Start(WriteBehindOverLinKv with { PeerTimeoutMs = 100, ForwardTimeoutMs = 10_000, DrainTimeoutMs = 500 });
         await node.SendAsync("c0", """{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3"]}""");
         (await node.NextToAsync("c0"))["body"]!["type"]!.GetValue<string>().Should().Be("init_ok");
         var recover = await node.NextMatchingAsync("n2", body => Type(body) == "recover");
