@@ -194,8 +194,10 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         {
             // The backup may have acked it for the forwarding node: kept whatever happens, readable once a
             // copy is confirmed.
-            StageRegardless(key, value, version);
+            // The mark first: a flush (or a recovery's forget) of the staged entry clears it, and one that ran
+            // between staging and marking would leave a mark nothing clears (independent review, finding 2).
             _replication.StagedUnconfirmed(key, version);
+            StageRegardless(key, value, version);
             throw NodeErrorException.Indefinite($"the backup did not confirm the copy in time; the write will happen (it may have been acked already)");
         }
 
