@@ -21,7 +21,8 @@ internal sealed class ClusterCoherence : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _clearing = [];
 
-    public ClusterCoherence(ClusterMembership membership, LeaseTiming timing, IKeyValueDatabase database, RpcClient rpc, TimeSpan fillTimeout, NodeServices services)
+    /// <param name="run">This run of the node (its start in Unix ms): peers scope what it grants by it.</param>
+    public ClusterCoherence(ClusterMembership membership, long run, LeaseTiming timing, IKeyValueDatabase database, RpcClient rpc, TimeSpan fillTimeout, NodeServices services)
     {
         _membership = membership;
         _timing = timing;
@@ -29,8 +30,11 @@ internal sealed class ClusterCoherence : IAsyncDisposable
         _services = services;
         Ownership = new KeyOwnership(membership.NodeIds);
         Holders = new HolderTable(membership.Peers, timing, services.Time);
+        Ledger = new VolumeLedger(run, timing, services.Time);
+        Volumes = new HomeVolumes(timing, services.Time);
         Revoker = new HolderRevoker(
             Holders,
+            Ledger,
             membership.Peers.Select(peer => new RevokeOutbox(peer, rpc, timing.PeerTimeout, services)),
             timing.PeerTimeout,
             services);
@@ -41,6 +45,12 @@ internal sealed class ClusterCoherence : IAsyncDisposable
 
     /// <summary>Which peers may hold which of this node's keys.</summary>
     public HolderTable Holders { get; }
+
+    /// <summary>As a home: each peer's volume lease and the drops it has yet to apply.</summary>
+    public VolumeLedger Ledger { get; }
+
+    /// <summary>As a holder: the volume lease each home granted this node.</summary>
+    public HomeVolumes Volumes { get; }
 
     /// <summary>The home's half of a write: revoke the holders, or wait them out.</summary>
     public HolderRevoker Revoker { get; }

@@ -18,14 +18,16 @@ namespace CacheNode.Cluster;
 internal sealed class HolderRevoker : IAsyncDisposable
 {
     private readonly HolderTable _holders;
+    private readonly VolumeLedger _ledger;
     private readonly Dictionary<string, RevokeOutbox> _outboxes;
     private readonly TimeSpan _ackTimeout;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
 
-    public HolderRevoker(HolderTable holders, IEnumerable<RevokeOutbox> outboxes, TimeSpan ackTimeout, NodeServices services)
+    public HolderRevoker(HolderTable holders, VolumeLedger ledger, IEnumerable<RevokeOutbox> outboxes, TimeSpan ackTimeout, NodeServices services)
     {
         _holders = holders;
+        _ledger = ledger;
         _outboxes = outboxes.ToDictionary(o => o.Peer, StringComparer.Ordinal);
         _ackTimeout = ackTimeout;
         _time = services.Time;
@@ -45,8 +47,11 @@ internal sealed class HolderRevoker : IAsyncDisposable
         }
 
         var acks = new Task<bool>[holders.Count];
+        var drops = new PendingDrop?[holders.Count];
         for (var i = 0; i < holders.Count; i++)
         {
+            // On the holder's drop list before the revoke leaves: a volume granted from now on carries it.
+            drops[i] = holders[i].FromEarlierRun ? null : _ledger.BeginRevoke(key, holders[i]);
             acks[i] = _outboxes[holders[i].Peer].Revoke(key);
             _stats.InvalidationSent();
         }
@@ -65,15 +70,23 @@ internal sealed class HolderRevoker : IAsyncDisposable
         {
             if (acks[i].IsCompletedSuccessfully && await acks[i])
             {
+                if (drops[i] is { } drop)
+                {
+                    _ledger.RevokeAcknowledged(drop.Peer, drop.Seq);
+                }
+
                 _holders.Revoked(key, holders[i]);
             }
-            else
+            else if (drops[i] is not { } drop || !_ledger.HasApplied(drop.Peer, drop.Seq))
             {
-                waitUntil = waitUntil is { } later ? Timestamp.Max(later, holders[i].Until) : holders[i].Until;
+                // Not heard from: it stops serving when its volume lease (granted before this drop) ends,
+                // or its key lease, whichever first; a copy from the earlier run, when that run's do.
+                var servesUntil = drops[i]?.WaitUntil ?? holders[i].Until;
+                waitUntil = waitUntil is { } later ? Timestamp.Max(later, servesUntil) : servesUntil;
             }
         }
 
-        if (waitUntil is not { } until)
+        if (waitUntil is not { } until || until <= _time.Now())
         {
             return;
         }

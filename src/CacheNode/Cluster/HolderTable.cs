@@ -124,11 +124,11 @@ internal sealed class HolderTable
                 var index = holders.FindIndex(h => h.Peer == peer);
                 if (index < 0)
                 {
-                    holders.Add(new Holder(peer, _earlierRunGrantsUntil));
+                    holders.Add(new Holder(peer, _earlierRunGrantsUntil, FromEarlierRun: true));
                 }
                 else if (holders[index].Until < _earlierRunGrantsUntil)
                 {
-                    holders[index] = new Holder(peer, _earlierRunGrantsUntil);
+                    holders[index] = new Holder(peer, _earlierRunGrantsUntil, FromEarlierRun: true);
                 }
             }
         }
@@ -194,4 +194,8 @@ internal sealed class HolderTable
 }
 
 /// <summary>A peer that may hold a copy of a key until <paramref name="Until"/> (on the home's clock).</summary>
-internal readonly record struct Holder(string Peer, Timestamp Until);
+/// <param name="FromEarlierRun">
+/// The copy may come from this node's earlier run (before a restart): covered by that run's volume
+/// leases, which end by <paramref name="Until"/>; this run's drop lists know nothing of it.
+/// </param>
+internal readonly record struct Holder(string Peer, Timestamp Until, bool FromEarlierRun = false);

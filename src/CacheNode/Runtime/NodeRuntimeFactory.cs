@@ -16,11 +16,13 @@ internal static class NodeRuntimeFactory
         var options = context.Options;
         var membership = new ClusterMembership(nodeId, nodeIds);
         var clustered = membership.Peers.Count > 0;
+        // This run of the node: its start in Unix milliseconds, above any earlier run's.
+        var run = context.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (clustered)
         {
             // A thousand ids per millisecond since the epoch: far more than a node sends, and below 2^53,
             // so JSON readers that use doubles keep every id exact.
-            context.Writer.ContinueIdsFrom(context.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+            context.Writer.ContinueIdsFrom(run * 1000);
         }
         var database = new CountingDatabase(CreateDatabase(context, clustered), context.Stats);
 
@@ -37,7 +39,7 @@ internal static class NodeRuntimeFactory
             DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
         var forwardTimeout = TimeSpan.FromMilliseconds(options.ForwardTimeoutMs);
         var coherence = coherent
-            ? new ClusterCoherence(membership, timing, database, context.Rpc, forwardTimeout, context.Services)
+            ? new ClusterCoherence(membership, run, timing, database, context.Rpc, forwardTimeout, context.Services)
             : null;
 
         var cacheOptions = new CacheOptions(

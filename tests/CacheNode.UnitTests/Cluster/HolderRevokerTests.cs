@@ -79,7 +79,15 @@ public sealed class HolderRevokerTests
         _rpc = new RpcClient(writer, () => "n1", new FakeTimeProvider());
         var services = new NodeServices(_time, _stats, Log.Silent);
         var outboxes = peers.Select(peer => new RevokeOutbox(peer, _rpc, Timing.PeerTimeout, services)).ToList();
-        return (table, new HolderRevoker(table, outboxes, Timing.PeerTimeout, services), writer);
+        // WIP volume leases: every peer holds a volume granted now, so an unanswering holder is waited out
+        // until that volume (or its key lease) ends.
+        var ledger = new VolumeLedger(1, Timing, _time);
+        foreach (var peer in peers)
+        {
+            ledger.Grant(peer, 1, 0);
+        }
+
+        return (table, new HolderRevoker(table, ledger, outboxes, Timing.PeerTimeout, services), writer);
     }
 
 

@@ -51,9 +51,9 @@ public sealed class HolderTableTests
         var table = new HolderTable(["n2", "n3"], Timing, _time);
         var until = _time.Now() + _time.SpanRoundedUp(Timing.GrantedFor);
 
-        table.HoldersOf(Int(7)).Should().BeEquivalentTo([new Holder("n2", until), new Holder("n3", until)]);
+        table.HoldersOf(Int(7)).Should().BeEquivalentTo([new Holder("n2", until, FromEarlierRun: true), new Holder("n3", until, FromEarlierRun: true)]);
         table.EarlierRunCleared("n3");
-        table.HoldersOf(Int(7)).Should().Equal(new Holder("n2", until));
+        table.HoldersOf(Int(7)).Should().Equal(new Holder("n2", until, FromEarlierRun: true));
 
         _time.Advance(Timing.GrantedFor);
         table.HoldersOf(Int(7)).Should().BeEmpty();
