@@ -29,13 +29,16 @@ internal sealed class HolderTable
     private const int SweepEvery = 4096;
     private int _recordsSinceSweep;
 
-    public HolderTable(IReadOnlyList<string> peers, LeaseTiming timing, TimeProvider time)
+    /// <param name="keyLease">How long a key lease lasts (null: one <c>lease_ms</c>, as the volume leases).</param>
+    public HolderTable(IReadOnlyList<string> peers, LeaseTiming timing, TimeProvider time, TimeSpan? keyLease = null)
     {
         _peers = peers;
         _time = time;
-        _grantedFor = time.SpanRoundedUp(timing.GrantedFor);
+        _grantedFor = time.SpanRoundedUp(keyLease is { } length ? (length * (1 + timing.DriftFraction)) + LeaseTiming.Slack : timing.GrantedFor);
         var startedAt = time.Now();
-        _earlierRunGrantsUntil = startedAt + _grantedFor;
+        // Whatever the earlier run let peers cache was covered by its volume leases, the last of which it
+        // granted before this run started.
+        _earlierRunGrantsUntil = startedAt + time.SpanRoundedUp(timing.GrantedFor);
         _grantsFrom = startedAt + time.SpanRoundedUp(timing.DatabaseFence);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CacheNode.Cache;
 using CacheNode.Protocol;
 using CacheNode.Threading;
 
@@ -14,7 +15,7 @@ namespace CacheNode.Cluster;
 /// whole: <see cref="Apply"/> drops the listed keys first and publishes the extended volume after, so a
 /// lookup that sees the extension also sees the drops.
 /// </remarks>
-internal sealed class HomeVolumes
+internal sealed class HomeVolumes : ICopyCoverage
 {
     private readonly Lock _applying = new();
     private readonly ConcurrentDictionary<string, HomeVolume> _homes = new(StringComparer.Ordinal);
@@ -28,6 +29,25 @@ internal sealed class HomeVolumes
     /// <summary>Whether a copy granted by run <paramref name="run"/> of <paramref name="home"/> may be served at <paramref name="now"/>.</summary>
     public bool Covers(string home, long run, Timestamp now) =>
         _homes.TryGetValue(home, out var volume) && volume.Run == run && now < volume.Until;
+
+    /// <summary>What the home's volume says of a copy it (in run <see cref="CoverageTag.Run"/>) granted.</summary>
+    public CoverageState Check(CoverageTag tag, Timestamp now)
+    {
+        var volume = Of(tag.Home);
+        if (volume.Run != tag.Run)
+        {
+            // A copy from before a newer run was seen is gone; one from a run not yet seen cannot exist
+            // (the volume is applied before the fill that carried it installs), so it is gone too.
+            return CoverageState.Gone;
+        }
+
+        if (now >= volume.Until)
+        {
+            return CoverageState.Lapsed;
+        }
+
+        return now >= volume.Until - new TickSpan(_heldFor.Ticks / 2) ? CoverageState.CoveredRenewDue : CoverageState.Covered;
+    }
 
     /// <summary>The home's volume as it stands (run 0 and long ago if none was ever granted).</summary>
     public HomeVolume Of(string home) => _homes.GetValueOrDefault(home, HomeVolume.None);

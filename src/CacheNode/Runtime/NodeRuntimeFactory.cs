@@ -38,9 +38,8 @@ internal static class NodeRuntimeFactory
             PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
             DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
         var forwardTimeout = TimeSpan.FromMilliseconds(options.ForwardTimeoutMs);
-        var coherence = coherent
-            ? new ClusterCoherence(membership, run, timing, database, context.Rpc, forwardTimeout, context.Services)
-            : null;
+        // As a holder, the volume leases homes granted this node: a copy filled from a home is served only under one.
+        var volumes = coherent ? new HomeVolumes(timing, context.Time) : null;
 
         var cacheOptions = new CacheOptions(
             MaxEntries: options.MaxEntries,
@@ -54,8 +53,13 @@ internal static class NodeRuntimeFactory
             EarlyRefreshBeta: options.EarlyRefreshBeta,
             // Write-behind serves dirty keys from its buffer; its writes stay pending until their flush.
             HoldReadsDuringWrites: options.Strategy == StrategyKind.WriteBehind ? TimeSpan.Zero : TimeSpan.FromMilliseconds(options.PeerTimeoutMs));
-        var cache = new CacheStore(cacheOptions, context.Time, context.Stats);
-        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time, coherence?.Fills);
+        var cache = new CacheStore(cacheOptions, context.Time, context.Stats, volumes);
+        // A key lease lasts as long as the longest a copy may live (the TTL, or the negative TTL if longer).
+        var keyLease = TimeSpan.FromMilliseconds(Math.Max(options.TtlMs, options.NegativeTtlMs));
+        var coherence = volumes is not null
+            ? new ClusterCoherence(membership, run, timing, keyLease, volumes, cache, database, context.Rpc, forwardTimeout, context.Services)
+            : null;
+        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time, coherence?.Fills, coherence?.Renewer);
 
         var writeBehind = options.Strategy == StrategyKind.WriteBehind
             ? WriteBehindModule.Create(WriteBehindSetupFor(options, membership, timing, database), reader, database, context.Rpc, context.Services)

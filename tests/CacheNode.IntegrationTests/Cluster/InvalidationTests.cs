@@ -148,11 +148,11 @@ public sealed class InvalidationTests
         await cluster.ReadAsync(holder, Key);
         cluster.Isolate(other);
 
-        // Past the holder's key lease it renews from the home, which the cut-off node does not concern.
-        var fills = await cluster.StatAsync(holder, "peer_fills");
+        // Past the holder's volume lease it renews it from the home, which the cut-off node does not concern.
+        var renewals = cluster.PeerMessages("renew");
         await Eventually.TrueAsync(
-            async () => await cluster.ReadAsync(holder, Key) == 10 && await cluster.StatAsync(holder, "peer_fills") > fills,
-            "the holder renews its key lease from the home");
+            async () => await cluster.ReadAsync(holder, Key) == 10 && cluster.PeerMessages("renew") > renewals,
+            "the holder renews its volume lease from the home");
         var hits = await cluster.StatAsync(holder, "hits");
         (await cluster.ReadAsync(holder, Key)).Should().Be(10);
         (await cluster.StatAsync(holder, "hits")).Should().Be(hits + 1, "the renewed copy is served from the cache");
