@@ -151,7 +151,12 @@ internal sealed class CacheStore
             // A write still in progress may land after the database answered this fill (under
             // write-behind, until its flush): its end decides what is cached, not the fill.
             var current = slot is not null && slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && IsServableAt(now);
-            installed = current && now < cacheableUntil;
+            // A copy a home's volume must cover is installed (and handed to the readers that joined) only if
+            // it is covered now: a reply handled late (a pause, a slow home) may come after the volume it
+            // was granted under ran out and the home wrote the key.
+            var covered = coverage is not { } tag || _coverage is not { } volumes
+                || volumes.Check(tag, now) is CoverageState.Covered or CoverageState.CoveredRenewDue;
+            installed = current && covered && now < cacheableUntil;
             if (installed)
             {
                 Install(slot!, flight.Key, result, flight.StartedAt, now - flight.StartedAt, cacheableUntil, coverage);
