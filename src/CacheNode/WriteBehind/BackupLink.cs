@@ -12,7 +12,7 @@ namespace CacheNode.WriteBehind;
 internal sealed class BackupLink
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<RawJson, QueuedDrop> _drops = [];
+    private readonly Dictionary<RawJson, Drop> _drops = [];
     private readonly HashSet<RawJson> _recopies = [];
     private readonly TickSpan _restartFence;
     private readonly TimeProvider _time;
@@ -151,12 +151,12 @@ internal sealed class BackupLink
     {
         lock (_gate)
         {
-            var drop = new QueuedDrop(version, inDatabase);
+            var drop = new Drop(key, version, inDatabase);
             if (_drops.TryGetValue(key, out var queued))
             {
                 drop = queued.Version > version ? queued
                     : queued.Version < version ? drop
-                    : new QueuedDrop(version, inDatabase || queued.InDatabase);
+                    : drop with { InDatabase = inDatabase || queued.InDatabase };
             }
 
             _drops[key] = drop;
@@ -168,7 +168,7 @@ internal sealed class BackupLink
     {
         lock (_gate)
         {
-            var taken = _drops.Take(max).Select(pair => new Drop(pair.Key, pair.Value.Version, pair.Value.InDatabase)).ToArray();
+            var taken = _drops.Values.Take(max).ToArray();
             foreach (var drop in taken)
             {
                 _drops.Remove(drop.Key);
@@ -255,7 +255,6 @@ internal sealed class BackupLink
         return restarted;
     }
 
-    private readonly record struct QueuedDrop(long Version, bool InDatabase);
 }
 
 /// <summary>A drop taken for a message to the backup: the key, the version, and whether it reached the database.</summary>

@@ -19,7 +19,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private const int MaxEntriesPerMessage = 512;
 
     private readonly BackupRanking _ranking;
-    private readonly Dictionary<string, BackupLink> _links;
+    private readonly BackupLink _link;
     private readonly RpcClient _rpc;
     private readonly BackupShelves _shelves;
     private readonly ReplicatedBuffer _buffer;
@@ -28,7 +28,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     private readonly NodeStats _stats;
     private readonly Log _log;
     private readonly TickSpan _heldFor;
-    private readonly Dictionary<string, AsyncSignal> _wakes;
+    private readonly AsyncSignal _wake = new();
     private readonly WriteVersions _versions;
     private readonly OwnerRecovery _recovery;
     private readonly BackgroundLoop _loop;
@@ -41,8 +41,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         var restartFence = time.SpanRoundedUp(timing.DatabaseFence);
         // Only this node's backup: no other peer holds anything of this node's, so custody, heartbeats and
         // recovery involve that one peer.
-        _links = new Dictionary<string, BackupLink>(StringComparer.Ordinal) { [_ranking.Backup] = new BackupLink(_ranking.Backup, restartFence, time) };
-        _wakes = membership.Peers.ToDictionary(peer => peer, _ => new AsyncSignal(), StringComparer.Ordinal);
+        _link = new BackupLink(_ranking.Backup, restartFence, time);
         Incarnation = incarnation;
         _rpc = rpc;
         _shelves = shelves;
@@ -65,27 +64,27 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public int BackupEntries => _shelves.DirtyCount;
 
-    public bool Recovering => _links.Values.Any(link => !link.Ready);
+    public bool Recovering => !_link.Ready;
 
     public void Start() => _loop.Start();
 
-    public bool IsReady(RawJson key) => Link.Ready;
+    public bool IsReady(RawJson key) => _link.Ready;
 
     public long NextVersion() => _versions.Next();
 
     public bool MayFlush(RawJson key)
     {
         var now = _time.Now();
-        return !_recovery.WaitsOutRestartFence(key, now) && Link.HoldsCustody(now);
+        return !_recovery.WaitsOutRestartFence(key, now) && _link.HoldsCustody(now);
     }
 
-    public void Flushed(RawJson key, long version) => Link.AddDrop(key, version, inDatabase: true);
+    public void Flushed(RawJson key, long version) => _link.AddDrop(key, version, inDatabase: true);
 
     public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => _shelves.WaitOrphansFlushedAsync(cancellationToken);
 
     public async ValueTask BackUpAsync(RawJson key, RawJson value, long version, CancellationToken cancellationToken)
     {
-        var link = Link;
+        var link = _link;
         var mayHaveLanded = false;
         NodeErrorException? refusal = null;
         // A few short tries: the key's other writes wait behind this one, and the client's own timeout is near.
@@ -106,7 +105,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                     if (error.Code == (int)ErrorCode.RecoverFirst)
                     {
                         link.MustRecover();
-                        Wake(link);
+                        Wake();
                     }
 
                     // Refused: this attempt was not taken.
@@ -145,7 +144,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public void Abandoned(RawJson key, long version)
     {
-        var link = Link;
+        var link = _link;
         // A drop means "every version up to this one is done with": right only when the key is not dirty
         // here. If it is, its dirty entry is copied again above the abandoned version instead, so the
         // backup keeps a copy of the value this node still has to flush.
@@ -156,32 +155,26 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         }
 
         link.Recopy(key);
-        Wake(link);
+        Wake();
     }
 
     /// <summary>A peer that restarted (it sent <c>recover</c>) lost the copies it held for this node: they are sent again.</summary>
     public void PeerRestarted(string peer, long peerIncarnation)
     {
-        if (_links.TryGetValue(peer, out var link) && link.Observe(peerIncarnation))
+        if (peer == _link.Peer && _link.Observe(peerIncarnation))
         {
             _log.Info($"{peer} restarted: copying this node's dirty entries to it again");
-            Wake(link);
+            Wake();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _loop.DisposeAsync();
-        foreach (var wake in _wakes.Values)
-        {
-            wake.Dispose();
-        }
+        _wake.Dispose();
     }
 
-    private void Wake(BackupLink link) => _wakes[link.Peer].Set();
-
-    // Every key this node owns has the same backup.
-    private BackupLink Link => _links[_ranking.Backup];
+    private void Wake() => _wake.Set();
 
     private BackupOk? Accept(BackupLink link, RpcReply reply)
     {
@@ -194,19 +187,17 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         if (link.Observe(ok.BackupIncarnation))
         {
             _log.Info($"{link.Peer} restarted: copying this node's dirty entries to it again");
-            Wake(link);
+            Wake();
         }
 
         return ok;
     }
 
-    // One loop for this node's backup (a loop per link: a slow answer, e.g. a recovery waiting for its
-    // flushes to end, delays no other link); and one for the shelves this node keeps for others.
+    // One loop for this node's backup, and one for the shelves this node keeps for others, so a slow
+    // backup (a recovery waiting for its flushes to end) delays nothing of what it holds for them.
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loops = _links.Values.Select(link => LinkLoopAsync(link, cancellationToken)).ToList();
-        loops.Add(ShelfLoopAsync(cancellationToken));
-        await Task.WhenAll(loops);
+        await Task.WhenAll(LinkLoopAsync(_link, cancellationToken), ShelfLoopAsync(cancellationToken));
     }
 
     private async Task LinkLoopAsync(BackupLink link, CancellationToken cancellationToken)
@@ -214,7 +205,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             await TickAsync(link, cancellationToken);
-            await _wakes[link.Peer].WaitAsync(_timing.RenewInterval, cancellationToken);
+            await _wake.WaitAsync(_timing.RenewInterval, cancellationToken);
         }
     }
 
@@ -298,7 +289,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             {
                 link.MustRecover();
                 _log.Info($"{link.Peer} asks this node to recover first: {error.Text}");
-                Wake(link);
+                Wake();
             }
             else
             {
