@@ -42,12 +42,15 @@ internal sealed class ClusterCoherence : IAsyncDisposable
             membership.Peers.Select(peer => new RevokeOutbox(peer, rpc, timing.PeerTimeout, services)),
             timing.PeerTimeout,
             services);
-        var keyLeaseHeldFor = (keyLease * (1 - timing.DriftFraction)) - LeaseTiming.Slack;
-        Fills = new HomeFillSource(membership, Ownership, database, rpc, timing, keyLeaseHeldFor, volumes, cache, fillTimeout, services);
+        KeyLease = keyLease;
+        Fills = new HomeFillSource(membership, Ownership, database, rpc, timing, keyLease, volumes, cache, fillTimeout, services);
         Renewer = new VolumeRenewer(volumes, cache, Fills, rpc, fillTimeout, services.Time);
     }
 
     public KeyOwnership Ownership { get; }
+
+    /// <summary>How long a key lease this node grants lasts (<c>fill_ok</c>'s <c>lease_ms</c>).</summary>
+    public TimeSpan KeyLease { get; }
 
     /// <summary>Which peers may hold which of this node's keys.</summary>
     public HolderTable Holders { get; }

@@ -66,6 +66,7 @@ internal sealed class HolderRevoker : IAsyncDisposable
         }
 
         Timestamp? waitUntil = null;
+        List<Holder>? waitedOut = null;
         for (var i = 0; i < holders.Count; i++)
         {
             if (acks[i].IsCompletedSuccessfully && await acks[i])
@@ -83,14 +84,33 @@ internal sealed class HolderRevoker : IAsyncDisposable
                 // or its key lease, whichever first; a copy from the earlier run, when that run's do.
                 var servesUntil = drops[i]?.WaitUntil ?? holders[i].Until;
                 waitUntil = waitUntil is { } later ? Timestamp.Max(later, servesUntil) : servesUntil;
+                if (drops[i] is not null)
+                {
+                    (waitedOut ??= []).Add(holders[i]);
+                }
+            }
+            else
+            {
+                // It applied the drop with a renewal instead of answering the revoke.
+                _holders.Revoked(key, holders[i]);
             }
         }
 
-        if (waitUntil is not { } until || until <= _time.Now())
+        if (waitUntil is { } until && until > _time.Now())
         {
-            return;
+            await WaitUntilAsync(until, cancellationToken);
         }
 
+        // Once waited out, an unanswering holder cannot serve its copy again: its volume is over and every
+        // later one carries the drop. So the next write of the key does not wait for it again.
+        foreach (var holder in waitedOut ?? [])
+        {
+            _holders.Revoked(key, holder);
+        }
+    }
+
+    private async ValueTask WaitUntilAsync(Timestamp until, CancellationToken cancellationToken)
+    {
         _stats.LeaseWait();
         // Timers may fire a tick early; the wait is the safety argument, so it is checked, not assumed.
         // Delays are rounded up to whole milliseconds: a timer drops anything shorter to nothing, and the

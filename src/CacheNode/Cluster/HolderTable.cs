@@ -34,7 +34,7 @@ internal sealed class HolderTable
     {
         _peers = peers;
         _time = time;
-        _grantedFor = time.SpanRoundedUp(keyLease is { } length ? (length * (1 + timing.DriftFraction)) + LeaseTiming.Slack : timing.GrantedFor);
+        _grantedFor = time.SpanRoundedUp(timing.GrantedForLease(keyLease ?? timing.Lease));
         var startedAt = time.Now();
         // Whatever the earlier run let peers cache was covered by its volume leases, the last of which it
         // granted before this run started.
@@ -42,7 +42,7 @@ internal sealed class HolderTable
         // Nothing is granted (and no holder recorded) before the earlier run's volumes are over either: a
         // peer with a record of this run would otherwise be waited out only as far as this run's volume,
         // while it may still serve a copy from the earlier run (review of the volume-lease branch, hole 2).
-        _grantsFrom = startedAt + TickSpan.Max(time.SpanRoundedUp(timing.DatabaseFence), time.SpanRoundedUp(timing.GrantedFor));
+        _grantsFrom = startedAt + time.SpanRoundedUp(timing.StartupFence);
     }
 
     /// <summary>Whether a key lease may be granted now (not during the fence after this node started).</summary>

@@ -23,7 +23,8 @@ internal sealed class HomeFillSource : IFillSource
     private readonly HomeVolumes _volumes;
     private readonly CacheStore _cache;
     private readonly TimeSpan _timeout;
-    private readonly TickSpan _heldFor;
+    private readonly LeaseTiming _timing;
+    private readonly TimeSpan _keyLease;
     private readonly TickSpan _skipUnreachableFor;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
@@ -32,8 +33,8 @@ internal sealed class HomeFillSource : IFillSource
     private readonly Dictionary<string, Timestamp> _unreachableUntil = new(StringComparer.Ordinal);
 
     /// <param name="timeout">How long to wait for a home's <c>fill_ok</c>.</param>
-    /// <param name="keyLeaseHeldFor">How long after its request a copy may be served (the TTL, less the drift margin), while its home's volume lease also covers it.</param>
-    public HomeFillSource(ClusterMembership membership, KeyOwnership ownership, IKeyValueDatabase database, RpcClient rpc, LeaseTiming timing, TimeSpan keyLeaseHeldFor, HomeVolumes volumes, CacheStore cache, TimeSpan timeout, NodeServices services)
+    /// <param name="keyLease">The longest key lease this node takes (its TTL): a copy is served for that long after its request at most, less the drift margin, while its home's volume lease also covers it.</param>
+    public HomeFillSource(ClusterMembership membership, KeyOwnership ownership, IKeyValueDatabase database, RpcClient rpc, LeaseTiming timing, TimeSpan keyLease, HomeVolumes volumes, CacheStore cache, TimeSpan timeout, NodeServices services)
     {
         _volumes = volumes;
         _cache = cache;
@@ -45,7 +46,8 @@ internal sealed class HomeFillSource : IFillSource
         _time = services.Time;
         _stats = services.Stats;
         _log = services.Log;
-        _heldFor = _time.SpanRoundedDown(keyLeaseHeldFor);
+        _timing = timing;
+        _keyLease = keyLease;
         _skipUnreachableFor = _time.SpanRoundedUp(timing.Lease);
     }
 
@@ -77,8 +79,10 @@ internal sealed class HomeFillSource : IFillSource
                 // meanwhile, so this fill cannot install) before the volume covers anything more.
                 _volumes.Apply(home, VolumeGrants.From(fill.Run, fill.Drops, fill.Seq), sentAt, dropped => _cache.Invalidate(dropped));
                 // The key lease runs from before the request was sent: the home granted it later than that.
-                return fill.Lease
-                    ? new SourcedValue(result, startedAt + _heldFor) { Coverage = new CoverageTag(home, fill.Run) }
+                // It is the shorter of the home's (which may run with another TTL) and this node's own.
+                var keyLease = TimeSpan.FromMilliseconds(Math.Min(fill.LeaseMs, _keyLease.TotalMilliseconds));
+                return fill.Lease && keyLease > TimeSpan.Zero
+                    ? new SourcedValue(result, startedAt + _time.SpanRoundedDown(_timing.HeldForLease(keyLease))) { Coverage = new CoverageTag(home, fill.Run) }
                     : SourcedValue.NotCacheable(result);
             }
 

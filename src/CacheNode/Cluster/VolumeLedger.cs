@@ -23,6 +23,9 @@ internal sealed class VolumeLedger
     private readonly Dictionary<string, PeerVolume> _peers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TickSpan _grantedFor;
+    // A peer that never renews again (it crashed, or is cut off) never acknowledges its drops: its list is
+    // swept of entries whose key lease is over whenever it has doubled since the last sweep.
+    private const int FirstSweepAt = 64;
 
     /// <param name="run">This run of the node: acknowledgements naming another run are ignored.</param>
     public VolumeLedger(long run, LeaseTiming timing, TimeProvider time)
@@ -45,6 +48,13 @@ internal sealed class VolumeLedger
             var peer = PeerOf(holder.Peer);
             var entry = new DropEntry(++peer.LastSeq, key, holder.Until);
             peer.Drops.Add(entry);
+            if (peer.Drops.Count >= peer.SweepAt)
+            {
+                var now = _time.Now();
+                peer.Drops.RemoveAll(d => d.KeyLeaseUntil <= now);
+                peer.SweepAt = Math.Max(FirstSweepAt, 2 * peer.Drops.Count);
+            }
+
             // Until the volume granted so far ends (no later grant goes without this entry), and never
             // past the key lease itself.
             return new PendingDrop(holder.Peer, entry.Seq, Timestamp.Min(peer.VolumeUntil, holder.Until));
@@ -88,16 +98,12 @@ internal sealed class VolumeLedger
         }
     }
 
-    /// <summary>Forgets entries whose key lease is over: the peer cannot be serving them anyway.</summary>
-    public void Sweep()
+    /// <summary>The peer's drops not yet acknowledged (for tests and <c>stats</c>).</summary>
+    public int PendingDrops(string peer)
     {
-        var now = _time.Now();
         lock (_gate)
         {
-            foreach (var volume in _peers.Values)
-            {
-                volume.Drops.RemoveAll(d => d.KeyLeaseUntil <= now);
-            }
+            return PeerOf(peer).Drops.Count;
         }
     }
 
@@ -136,6 +142,8 @@ internal sealed class VolumeLedger
         public long LastSeq { get; set; }
 
         public long Acked { get; set; }
+
+        public int SweepAt { get; set; } = FirstSweepAt;
 
         public List<DropEntry> Drops { get; } = [];
     }

@@ -39,6 +39,7 @@ internal sealed class FillHandler(NodeContext context)
         {
             Value = result.Found ? result.Value : default,
             Lease = mayGrant && clean,
+            LeaseMs = mayGrant && clean ? (long)coherence.KeyLease.TotalMilliseconds : 0,
             Run = grant.Run,
             Drops = grant.Drops,
             Seq = grant.Seq,

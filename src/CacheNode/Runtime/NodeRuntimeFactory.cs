@@ -47,9 +47,10 @@ internal static class NodeRuntimeFactory
             TtlJitter: options.TtlJitter,
             NegativeTtl: TimeSpan.FromMilliseconds(options.NegativeTtlMs),
             // A write this node's earlier run sent as a key's home may still land: nothing it reads before
-            // then may be cached, here or (through its key leases) anywhere. (Write-behind has its own fence,
-            // per recovered key.)
-            StartupFence: coherent ? timing.DatabaseFence : TimeSpan.Zero,
+            // then may be cached, here or (through its key leases) anywhere; nor does it grant anything before
+            // its earlier run's volume leases are over, so it starts serving when it starts granting.
+            // (Write-behind has its own fence, per recovered key.)
+            StartupFence: coherent ? timing.StartupFence : TimeSpan.Zero,
             EarlyRefreshBeta: options.EarlyRefreshBeta,
             // Write-behind serves dirty keys from its buffer; its writes stay pending until their flush.
             HoldReadsDuringWrites: options.Strategy == StrategyKind.WriteBehind ? TimeSpan.Zero : TimeSpan.FromMilliseconds(options.PeerTimeoutMs));

@@ -75,14 +75,20 @@ public sealed class VolumeLedgerTests
     }
 
     [Fact]
-    public void Entries_whose_key_lease_is_over_are_swept()
+    public void A_peer_that_never_acknowledges_keeps_only_the_drops_whose_key_lease_is_not_over()
     {
-        var pending = _ledger.BeginRevoke(Int(1), new Holder("n2", _time.Now() + new TickSpan(10)));
+        // A crashed or cut-off holder never renews, so nothing prunes its list but the sweep.
+        var expired = _ledger.BeginRevoke(Int(1), new Holder("n2", _time.Now() + new TickSpan(10)));
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        _ledger.Sweep();
+        var live = new List<PendingDrop>();
+        for (var i = 0; i < 200; i++)
+        {
+            live.Add(_ledger.BeginRevoke(Int(i), new Holder("n2", Timestamp.Never)));
+        }
 
-        _ledger.Grant("n2", Run, 0).Grant.Drops.Should().BeEmpty();
-        _ledger.HasApplied("n2", pending.Seq).Should().BeTrue();
+        _ledger.HasApplied("n2", expired.Seq).Should().BeTrue("its key lease is over: the peer cannot be serving it");
+        _ledger.PendingDrops("n2").Should().Be(200);
+        live.Should().OnlyContain(d => !_ledger.HasApplied("n2", d.Seq), "a drop whose key lease may still be in use is never swept");
     }
 }

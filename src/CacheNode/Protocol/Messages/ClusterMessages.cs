@@ -64,9 +64,10 @@ internal sealed record DropMessage(
     [property: JsonPropertyName("key"), JsonRequired] RawJson Key);
 
 /// <summary>
-/// <c>fill_ok {value?, lease}</c>: the key's value (absent: the key does not exist). With <c>lease</c>, the
-/// asker may cache it until <c>lease_ms</c> after it sent the request: the home will revoke it, or wait
-/// that long, before any later write of the key reaches the database.
+/// <c>fill_ok {value?, lease, lease_ms, run, drops, seq}</c>: the key's value (absent: the key does not
+/// exist). With <c>lease</c>, the asker may cache it until <c>lease_ms</c> after it sent the request, while
+/// its volume lease (granted by the rest, as <c>renew_ok</c> does) also covers it: the home will revoke it,
+/// or wait until one of the two ends, before any later write of the key reaches the database.
 /// </summary>
 internal sealed record FillOk : OutgoingBody
 {
@@ -76,6 +77,10 @@ internal sealed record FillOk : OutgoingBody
 
     [JsonPropertyName("lease")]
     public bool Lease { get; init; }
+
+    [JsonPropertyName("lease_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long LeaseMs { get; init; }
 
     // What renew_ok carries: the home's run, the holder's drops, the highest drop number (volume leases).
     [JsonPropertyName("run")]
