@@ -141,10 +141,12 @@ internal sealed class CacheStore
     /// <returns>Whether the value was installed.</returns>
     public bool CompleteFill(FillFlight flight, ReadResult result, Timestamp cacheableUntil, CoverageTag? coverage = null)
     {
-        var now = _time.Now();
         bool installed;
         lock (_gate)
         {
+            // Read under the lock: readers that join the flight from now on get what it publishes, so the
+            // volume must cover it at a moment no earlier than theirs (review of the volume-lease branch).
+            var now = _time.Now();
             // A revoke may have detached this fill (and a new one taken its place, or the slot gone):
             // its epoch is then out of date, so it cannot install.
             var slot = DetachFill(flight);

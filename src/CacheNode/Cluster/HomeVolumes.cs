@@ -19,10 +19,14 @@ internal sealed class HomeVolumes : ICopyCoverage
 {
     private readonly Lock _applying = new();
     private readonly ConcurrentDictionary<string, HomeVolume> _homes = new(StringComparer.Ordinal);
+    private readonly LeaseTiming _timing;
+    private readonly TimeProvider _time;
     private readonly TickSpan _heldFor;
 
     public HomeVolumes(LeaseTiming timing, TimeProvider time)
     {
+        _timing = timing;
+        _time = time;
         _heldFor = time.SpanRoundedDown(timing.HeldFor);
     }
 
@@ -89,10 +93,12 @@ internal sealed class HomeVolumes : ICopyCoverage
                 }
             }
 
+            // The home waits out the volume it counts (its own lease_ms): never hold it longer than that.
+            var heldFor = grant.Length < _timing.Lease ? _time.SpanRoundedDown(_timing.HeldForLease(grant.Length)) : _heldFor;
             _homes[home] = volume with
             {
                 AppliedSeq = Math.Max(volume.AppliedSeq, grant.LastSeq),
-                Until = Timestamp.Max(volume.Until, sentAt + _heldFor),
+                Until = heldFor > TickSpan.Zero ? Timestamp.Max(volume.Until, sentAt + heldFor) : volume.Until,
             };
         }
     }

@@ -23,6 +23,7 @@ internal sealed class VolumeLedger
     private readonly Dictionary<string, PeerVolume> _peers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TickSpan _grantedFor;
+    private readonly TimeSpan _volumeLength;
     // A peer that never renews again (it crashed, or is cut off) never acknowledges its drops: its list is
     // swept of entries whose key lease is over whenever it has doubled since the last sweep.
     private const int FirstSweepAt = 64;
@@ -33,6 +34,7 @@ internal sealed class VolumeLedger
         Run = run;
         _time = time;
         _grantedFor = time.SpanRoundedUp(timing.GrantedFor);
+        _volumeLength = timing.Lease;
     }
 
     public long Run { get; }
@@ -85,7 +87,7 @@ internal sealed class VolumeLedger
             var volume = PeerOf(peer);
             var pruned = ackedRun == Run ? Acknowledge(volume, ackedSeq) : [];
             volume.VolumeUntil = Timestamp.Max(volume.VolumeUntil, now + _grantedFor);
-            return (new VolumeGrant(Run, [.. volume.Drops], volume.LastSeq), pruned);
+            return (new VolumeGrant(Run, [.. volume.Drops], volume.LastSeq, _volumeLength), pruned);
         }
     }
 
@@ -155,5 +157,8 @@ internal readonly record struct DropEntry(long Seq, RawJson Key, Timestamp KeyLe
 /// <summary>A revocation under way: done once the peer applied <paramref name="Seq"/>, or at <paramref name="WaitUntil"/> regardless.</summary>
 internal readonly record struct PendingDrop(string Peer, long Seq, Timestamp WaitUntil);
 
-/// <summary>What goes with an extended volume: this run, the peer's unacknowledged drops, and the highest entry number.</summary>
-internal sealed record VolumeGrant(long Run, IReadOnlyList<DropEntry> Drops, long LastSeq);
+/// <summary>
+/// What goes with an extended volume: this run, the peer's unacknowledged drops, the highest entry number,
+/// and how long the home counts the volume for (the holder holds it no longer, whatever its own setting).
+/// </summary>
+internal sealed record VolumeGrant(long Run, IReadOnlyList<DropEntry> Drops, long LastSeq, TimeSpan Length);

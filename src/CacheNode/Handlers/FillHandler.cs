@@ -43,6 +43,7 @@ internal sealed class FillHandler(NodeContext context)
             Run = grant.Run,
             Drops = grant.Drops,
             Seq = grant.Seq,
+            VolumeMs = grant.VolumeMs,
         };
     }
 }

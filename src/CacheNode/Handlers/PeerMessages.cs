@@ -46,6 +46,7 @@ internal static class PeerMessages
             Run = grant.Run,
             Drops = [.. grant.Drops.Select(d => new DropMessage(d.Seq, d.Key))],
             Seq = grant.LastSeq,
+            VolumeMs = (long)grant.Length.TotalMilliseconds,
         };
     }
 

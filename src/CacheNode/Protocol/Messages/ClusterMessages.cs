@@ -41,11 +41,15 @@ internal sealed record RenewRequest : OutgoingBody
 }
 
 /// <summary>
-/// <c>renew_ok {run, drops, seq}</c>: the volume is extended (from when the holder sent its request) once
-/// it has dropped these keys; <c>seq</c> is the highest drop number the home has given it.
+/// <c>renew_ok {run, drops, seq, volume_ms}</c>: the volume is extended by <c>volume_ms</c> (from when the
+/// holder sent its request, less the drift margin) once it has dropped these keys; <c>seq</c> is the
+/// highest drop number the home has given it.
 /// </summary>
 internal sealed record RenewOk : OutgoingBody
 {
+    [JsonPropertyName("volume_ms")]
+    public long VolumeMs { get; init; }
+
     [JsonPropertyName("run")]
     public long Run { get; init; }
 
@@ -61,7 +65,7 @@ internal sealed record RenewOk : OutgoingBody
 /// <summary>One key a holder must drop before it serves anything of the home's again, numbered per holder within the home's run.</summary>
 internal sealed record DropMessage(
     [property: JsonPropertyName("seq"), JsonRequired] long Seq,
-    [property: JsonPropertyName("key"), JsonRequired] RawJson Key);
+    [property: JsonPropertyName("key"), JsonRequired, JsonConverter(typeof(CanonicalKeyConverter))] RawJson Key);
 
 /// <summary>
 /// <c>fill_ok {value?, lease, lease_ms, run, drops, seq}</c>: the key's value (absent: the key does not
@@ -95,6 +99,10 @@ internal sealed record FillOk : OutgoingBody
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long Seq { get; init; }
 
+    [JsonPropertyName("volume_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long VolumeMs { get; init; }
+
     protected override string MessageType => "fill_ok";
 }
 
@@ -106,6 +114,7 @@ internal sealed record FillOk : OutgoingBody
 internal sealed record RevokeRequest : OutgoingBody
 {
     [JsonPropertyName("keys")]
+    [JsonConverter(typeof(CanonicalKeyListConverter))]
     public required RawJson[] Keys { get; init; }
 
     [JsonPropertyName("all")]
