@@ -33,6 +33,17 @@ internal sealed class FillHandler(NodeContext context)
         }
 
         var (result, clean) = await runtime.Reader.ReadTrackedAsync(key, ReadOrigin.PeerFill, cancellationToken);
-        return new FillOk { Value = result.Found ? result.Value : default, Lease = mayGrant && clean };
+        // Composed after the read: any write that began meanwhile has appended its drop, which goes with it.
+        var grant = PeerMessages.GrantVolume(coherence, header.Src, request.Run, request.Acked);
+        return new FillOk
+        {
+            Value = result.Found ? result.Value : default,
+            Lease = mayGrant && clean,
+            LeaseMs = mayGrant && clean ? (long)coherence.KeyLease.TotalMilliseconds : 0,
+            Run = grant.Run,
+            Drops = grant.Drops,
+            Seq = grant.Seq,
+            VolumeMs = grant.VolumeMs,
+        };
     }
 }

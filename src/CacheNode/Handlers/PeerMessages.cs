@@ -29,6 +29,27 @@ internal static class PeerMessages
             ?? throw new NodeErrorException(ErrorCode.NotSupported, $"{header.Type}: this node runs {runtime.Strategy.Name}, which keeps no backup copies");
     }
 
+    /// <summary>
+    /// Extends <paramref name="peer"/>'s volume lease and composes what goes with it; the drops it
+    /// acknowledged end their holder records (unless a newer grant of the key was recorded since).
+    /// </summary>
+    public static RenewOk GrantVolume(ClusterCoherence coherence, string peer, long ackedRun, long ackedSeq)
+    {
+        var (grant, pruned) = coherence.Ledger.Grant(peer, ackedRun, ackedSeq);
+        foreach (var entry in pruned)
+        {
+            coherence.Holders.Revoked(entry.Key, new Holder(peer, entry.KeyLeaseUntil));
+        }
+
+        return new RenewOk
+        {
+            Run = grant.Run,
+            Drops = [.. grant.Drops.Select(d => new DropMessage(d.Seq, d.Key))],
+            Seq = grant.LastSeq,
+            VolumeMs = (long)grant.Length.TotalMilliseconds,
+        };
+    }
+
     private static NodeRuntime RequirePeer(NodeContext context, MessageHeader header)
     {
         var runtime = context.RequireRuntime();
