@@ -77,7 +77,7 @@ internal sealed class HomeFillSource : IFillSource
                 var result = fill.Value.IsAbsent ? ReadResult.Missing : ReadResult.Of(fill.Value);
                 // The home's volume grant first: what it lists is dropped (this key too, if a write began
                 // meanwhile, so this fill cannot install) before the volume covers anything more.
-                _volumes.Apply(home, VolumeGrants.From(fill.Run, fill.Drops, fill.Seq, fill.VolumeMs), sentAt, dropped => _cache.Invalidate(dropped));
+                _volumes.Apply(home, VolumeGrants.From(fill), sentAt, dropped => _cache.Invalidate(dropped));
                 // The key lease runs from before the request was sent: the home granted it later than that.
                 // It is the shorter of the home's (which may run with another TTL) and this node's own.
                 var keyLease = TimeSpan.FromMilliseconds(Math.Min(fill.LeaseMs, _keyLease.TotalMilliseconds));

@@ -74,7 +74,7 @@ internal sealed class VolumeRenewer : IVolumeRenewer
             var ok = reply.IsError
                 ? throw new InvalidOperationException($"{home} refused renew: {System.Text.Encoding.UTF8.GetString(reply.Body)}")
                 : reply.Bind(ProtocolJsonContext.Default.RenewOk);
-            _volumes.Apply(home, VolumeGrants.From(ok.Run, ok.Drops, ok.Seq, ok.VolumeMs), sentAt, key => _cache.Invalidate(key));
+            _volumes.Apply(home, VolumeGrants.From(ok), sentAt, key => _cache.Invalidate(key));
         }
         finally
         {
@@ -89,6 +89,6 @@ internal sealed class VolumeRenewer : IVolumeRenewer
 /// <summary>Turns the wire form of a volume grant (<c>renew_ok</c>, <c>fill_ok</c>) into a <see cref="VolumeGrant"/>.</summary>
 internal static class VolumeGrants
 {
-    public static VolumeGrant From(long run, DropMessage[]? drops, long seq, long volumeMs) =>
-        new(run, [.. (drops ?? []).Select(d => new DropEntry(d.Seq, d.Key, Timestamp.Never))], seq, TimeSpan.FromMilliseconds(Math.Max(0, volumeMs)));
+    public static VolumeGrant From(VolumeGrantReply reply) =>
+        new(reply.Run, [.. (reply.Drops ?? []).Select(d => new DropEntry(d.Seq, d.Key, Timestamp.Never))], reply.Seq, TimeSpan.FromMilliseconds(Math.Max(0, reply.VolumeMs)));
 }

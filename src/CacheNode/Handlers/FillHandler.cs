@@ -34,16 +34,12 @@ internal sealed class FillHandler(NodeContext context)
 
         var (result, clean) = await runtime.Reader.ReadTrackedAsync(key, ReadOrigin.PeerFill, cancellationToken);
         // Composed after the read: any write that began meanwhile has appended its drop, which goes with it.
-        var grant = PeerMessages.GrantVolume(coherence, header.Src, request.Run, request.Acked);
-        return new FillOk
+        var reply = new FillOk
         {
             Value = result.Found ? result.Value : default,
             Lease = mayGrant && clean,
             LeaseMs = mayGrant && clean ? (long)coherence.KeyLease.TotalMilliseconds : 0,
-            Run = grant.Run,
-            Drops = grant.Drops,
-            Seq = grant.Seq,
-            VolumeMs = grant.VolumeMs,
         };
+        return PeerMessages.GrantVolume(coherence, header.Src, request.Run, request.Acked, reply);
     }
 }

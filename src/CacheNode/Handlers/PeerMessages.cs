@@ -33,7 +33,8 @@ internal static class PeerMessages
     /// Extends <paramref name="peer"/>'s volume lease and composes what goes with it; the drops it
     /// acknowledged end their holder records (unless a newer grant of the key was recorded since).
     /// </summary>
-    public static RenewOk GrantVolume(ClusterCoherence coherence, string peer, long ackedRun, long ackedSeq)
+    public static TReply GrantVolume<TReply>(ClusterCoherence coherence, string peer, long ackedRun, long ackedSeq, TReply reply)
+        where TReply : VolumeGrantReply
     {
         var (grant, pruned) = coherence.Ledger.Grant(peer, ackedRun, ackedSeq);
         foreach (var entry in pruned)
@@ -41,13 +42,13 @@ internal static class PeerMessages
             coherence.Holders.Revoked(entry.Key, new Holder(peer, entry.KeyLeaseUntil));
         }
 
-        return new RenewOk
+        return (TReply)(reply with
         {
             Run = grant.Run,
             Drops = [.. grant.Drops.Select(d => new DropMessage(d.Seq, d.Key))],
             Seq = grant.LastSeq,
             VolumeMs = (long)grant.Length.TotalMilliseconds,
-        };
+        });
     }
 
     private static NodeRuntime RequirePeer(NodeContext context, MessageHeader header)

@@ -14,6 +14,6 @@ internal sealed class RenewHandler(NodeContext context)
     protected override ValueTask<OutgoingBody> HandleAsync(MessageHeader header, RenewRequest request, CancellationToken cancellationToken)
     {
         var (_, coherence) = PeerMessages.RequireCoherence(context, header);
-        return ValueTask.FromResult<OutgoingBody>(PeerMessages.GrantVolume(coherence, header.Src, request.Run, request.Acked));
+        return ValueTask.FromResult<OutgoingBody>(PeerMessages.GrantVolume(coherence, header.Src, request.Run, request.Acked, new RenewOk()));
     }
 }

@@ -41,24 +41,29 @@ internal sealed record RenewRequest : OutgoingBody
 }
 
 /// <summary>
-/// <c>renew_ok {run, drops, seq, volume_ms}</c>: the volume is extended by <c>volume_ms</c> (from when the
-/// holder sent its request, less the drift margin) once it has dropped these keys; <c>seq</c> is the
-/// highest drop number the home has given it.
+/// What every reply that extends a volume carries (<c>renew_ok</c>, <c>fill_ok</c>): the home's
+/// <c>run</c>; the keys to drop before the extension covers anything (<c>drops</c>); the highest drop
+/// number given (<c>seq</c>); and <c>volume_ms</c>, how long the home counts the volume (from when the
+/// holder sent its request, less the drift margin, the holder may count it no longer).
 /// </summary>
-internal sealed record RenewOk : OutgoingBody
+internal abstract record VolumeGrantReply : OutgoingBody
 {
-    [JsonPropertyName("volume_ms")]
-    public long VolumeMs { get; init; }
-
     [JsonPropertyName("run")]
     public long Run { get; init; }
 
     [JsonPropertyName("drops")]
-    public required DropMessage[] Drops { get; init; }
+    public DropMessage[] Drops { get; init; } = [];
 
     [JsonPropertyName("seq")]
     public long Seq { get; init; }
 
+    [JsonPropertyName("volume_ms")]
+    public long VolumeMs { get; init; }
+}
+
+/// <summary><c>renew_ok {run, drops, seq, volume_ms}</c>: the volume is extended once the listed keys are dropped.</summary>
+internal sealed record RenewOk : VolumeGrantReply
+{
     protected override string MessageType => "renew_ok";
 }
 
@@ -73,7 +78,7 @@ internal sealed record DropMessage(
 /// its volume lease (granted by the rest, as <c>renew_ok</c> does) also covers it: the home will revoke it,
 /// or wait until one of the two ends, before any later write of the key reaches the database.
 /// </summary>
-internal sealed record FillOk : OutgoingBody
+internal sealed record FillOk : VolumeGrantReply
 {
     [JsonPropertyName("value")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
@@ -85,23 +90,6 @@ internal sealed record FillOk : OutgoingBody
     [JsonPropertyName("lease_ms")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long LeaseMs { get; init; }
-
-    // What renew_ok carries: the home's run, the holder's drops, the highest drop number (volume leases).
-    [JsonPropertyName("run")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long Run { get; init; }
-
-    [JsonPropertyName("drops")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public DropMessage[]? Drops { get; init; }
-
-    [JsonPropertyName("seq")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long Seq { get; init; }
-
-    [JsonPropertyName("volume_ms")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long VolumeMs { get; init; }
 
     protected override string MessageType => "fill_ok";
 }
