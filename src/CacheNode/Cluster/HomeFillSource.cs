@@ -93,6 +93,12 @@ internal sealed class HomeFillSource : IFillSource
             Skip(home);
             _log.Debug($"{home} did not answer a fill of {key} within {_timeout.TotalMilliseconds:0} ms; reading the database directly for a while");
         }
+        catch (NodeErrorException ex) when (ex.Code == ErrorCode.Crash)
+        {
+            // A reply that does not bind (a peer of another version, a harness that mangled it): nothing
+            // in it can be trusted, so nothing is applied or cached; the database answers this read.
+            _log.Warn($"{home} answered a fill of {key} with a reply that does not bind: {ex.Message}");
+        }
 
         _stats.HomeUnreachableRead();
         return SourcedValue.NotCacheable(await _database.ReadAsync(key, cancellationToken));

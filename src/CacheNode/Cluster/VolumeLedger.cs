@@ -86,6 +86,9 @@ internal sealed class VolumeLedger
         {
             var volume = PeerOf(peer);
             var pruned = ackedRun == Run ? Acknowledge(volume, ackedSeq) : [];
+            // A peer that reads nothing of this node's keys acknowledges nothing: what it could not be
+            // serving anyway is not sent again.
+            volume.Drops.RemoveAll(d => d.KeyLeaseUntil <= now);
             volume.VolumeUntil = Timestamp.Max(volume.VolumeUntil, now + _grantedFor);
             return (new VolumeGrant(Run, [.. volume.Drops], volume.LastSeq, _volumeLength), pruned);
         }
