@@ -10,9 +10,10 @@ namespace CacheNode.Maelstrom.Workloads;
 /// operation waits for one and the schedule restarts from then (Stagger's <c>next-time</c>), so a
 /// slow system is never sent a burst to catch up.
 /// </summary>
-internal sealed class Stagger(double rate, Random random)
+internal sealed class Stagger(double rate, Random random, IStaggerClock? clock = null)
 {
     private readonly Lock _gate = new();
+    private readonly IStaggerClock _clock = clock ?? new SystemStaggerClock();
 
     /// <summary>
     /// Runs <paramref name="invoke"/> on free threads until <paramref name="timeLimit"/> fires, then waits for
@@ -24,17 +25,16 @@ internal sealed class Stagger(double rate, Random random)
         if (rate <= 0)
         {
             // Maelstrom: (gen/sleep time-limit) when the rate is 0.
-            await WaitAsync(Timeout.InfiniteTimeSpan, timeLimit);
+            await SystemStaggerClock.WaitAsync(Timeout.InfiniteTimeSpan, timeLimit);
             return;
         }
 
         var free = new HashSet<ClientThread>(threads);
         var freed = new SemaphoreSlim(0, int.MaxValue);
-        var clock = Stopwatch.StartNew();
-        var next = TimeSpan.Zero;
+        var next = _clock.Now;
         while (!timeLimit.IsCancellationRequested)
         {
-            if (!await WaitAsync(next - clock.Elapsed, timeLimit))
+            if (!await _clock.WaitUntilAsync(next, timeLimit))
             {
                 break;
             }
@@ -62,7 +62,7 @@ internal sealed class Stagger(double rate, Random random)
                 break;
             }
 
-            var issued = clock.Elapsed;
+            var issued = _clock.Now;
             inFlight.Add(RunOneAsync(thread, invoke, free, freed));
             inFlight.RemoveAll(t => t.IsCompleted);
             double gap;
@@ -94,7 +94,41 @@ internal sealed class Stagger(double rate, Random random)
         }
     }
 
-    private static async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private static async Task<bool> WaitAsync(SemaphoreSlim signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await signal.WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>The time <see cref="Stagger"/> schedules by: real time, or a virtual clock in tests.</summary>
+internal interface IStaggerClock
+{
+    /// <summary>Time since the clock started.</summary>
+    TimeSpan Now { get; }
+
+    /// <summary>Waits until <see cref="Now"/> reaches <paramref name="deadline"/> (or a little later); false once <paramref name="cancellationToken"/> fires.</summary>
+    Task<bool> WaitUntilAsync(TimeSpan deadline, CancellationToken cancellationToken);
+}
+
+/// <summary>Real time: a stopwatch, and <see cref="Task.Delay(TimeSpan, CancellationToken)"/> to wait.</summary>
+internal sealed class SystemStaggerClock : IStaggerClock
+{
+    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+
+    public TimeSpan Now => _stopwatch.Elapsed;
+
+    public Task<bool> WaitUntilAsync(TimeSpan deadline, CancellationToken cancellationToken) =>
+        WaitAsync(deadline - Now, cancellationToken);
+
+    internal static async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
@@ -104,19 +138,6 @@ internal sealed class Stagger(double rate, Random random)
             }
 
             return !cancellationToken.IsCancellationRequested;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> WaitAsync(SemaphoreSlim signal, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await signal.WaitAsync(cancellationToken);
-            return true;
         }
         catch (OperationCanceledException)
         {
