@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CacheNode.Maelstrom.History;
 
 namespace CacheNode.Maelstrom.Workloads;
@@ -8,7 +9,10 @@ namespace CacheNode.Maelstrom.Workloads;
 /// operations are scheduled for the whole test (not per thread) at gaps drawn uniformly from 0 to
 /// 2/rate seconds, each goes to a thread that is free at that moment, and when none is free the next
 /// operation waits for one and the schedule restarts from then (Stagger's <c>next-time</c>), so a
-/// slow system is never sent a burst to catch up.
+/// slow system is never sent a burst to catch up. The schedule is kept in scheduled times, not in the
+/// times a timer happened to wake at, so with threads free it issues rate × time-limit operations; and,
+/// like Jepsen's interpreter thread, one thread of its own waits with sub-millisecond precision, so the
+/// gaps are the ones drawn.
 /// </summary>
 internal sealed class Stagger(double rate, Random random, IStaggerClock? clock = null)
 {
@@ -21,25 +25,42 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
     /// </summary>
     public async Task RunAsync(IReadOnlyList<ClientThread> threads, Func<ClientThread, Task<OpStatus>> invoke, CancellationToken timeLimit)
     {
-        var inFlight = new List<Task>();
         if (rate <= 0)
         {
             // Maelstrom: (gen/sleep time-limit) when the rate is 0.
-            await SystemStaggerClock.WaitAsync(Timeout.InfiniteTimeSpan, timeLimit);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeLimit);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             return;
         }
 
+        var inFlight = await Task.Factory.StartNew(
+            () => Schedule(threads, invoke, timeLimit), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.WhenAll(inFlight);
+    }
+
+    /// <summary>The scheduling loop, on a thread of its own (Jepsen's interpreter thread); returns the operations still in flight.</summary>
+    private List<Task> Schedule(IReadOnlyList<ClientThread> threads, Func<ClientThread, Task<OpStatus>> invoke, CancellationToken timeLimit)
+    {
+        var inFlight = new List<Task>();
         var free = new HashSet<ClientThread>(threads);
         var freed = new SemaphoreSlim(0, int.MaxValue);
+        var meanGap = TimeSpan.FromSeconds(1 / rate);
         var next = _clock.Now;
         while (!timeLimit.IsCancellationRequested)
         {
-            if (!await _clock.WaitUntilAsync(next, timeLimit))
+            if (!_clock.WaitUntil(next, timeLimit))
             {
                 break;
             }
 
             ClientThread? thread = null;
+            var waitedForThread = false;
             while (thread is null)
             {
                 lock (_gate)
@@ -51,9 +72,13 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
                     }
                 }
 
-                if (thread is null && !await WaitAsync(freed, timeLimit))
+                if (thread is null)
                 {
-                    break;
+                    waitedForThread = true;
+                    if (!Wait(freed, timeLimit))
+                    {
+                        break;
+                    }
                 }
             }
 
@@ -62,7 +87,14 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
                 break;
             }
 
-            var issued = _clock.Now;
+            // Jepsen's Stagger: the operation's time is its scheduled time (next-time), or, when no worker was
+            // free then, the moment one came free; the next is due a uniform gap after it. How late our own
+            // wait woke is not part of it (Task.Delay woke 1-4 ms late, and counting that into every gap
+            // made the runner issue 227 of 300 ops/s). A wait that woke later than one mean gap (the runner
+            // descheduled) counts from one mean gap ago, so about two operations, not a burst, go out to
+            // catch up.
+            var now = _clock.Now;
+            var issued = waitedForThread ? now : Max(next, now - meanGap);
             inFlight.Add(RunOneAsync(thread, invoke, free, freed));
             inFlight.RemoveAll(t => t.IsCompleted);
             double gap;
@@ -74,7 +106,7 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
             next = issued + TimeSpan.FromSeconds(gap);
         }
 
-        await Task.WhenAll(inFlight);
+        return inFlight;
     }
 
     private async Task RunOneAsync(ClientThread thread, Func<ClientThread, Task<OpStatus>> invoke, HashSet<ClientThread> free, SemaphoreSlim freed)
@@ -94,11 +126,13 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
         }
     }
 
-    private static async Task<bool> WaitAsync(SemaphoreSlim signal, CancellationToken cancellationToken)
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static bool Wait(SemaphoreSlim signal, CancellationToken cancellationToken)
     {
         try
         {
-            await signal.WaitAsync(cancellationToken);
+            signal.Wait(cancellationToken);
             return true;
         }
         catch (OperationCanceledException)
@@ -114,34 +148,76 @@ internal interface IStaggerClock
     /// <summary>Time since the clock started.</summary>
     TimeSpan Now { get; }
 
-    /// <summary>Waits until <see cref="Now"/> reaches <paramref name="deadline"/> (or a little later); false once <paramref name="cancellationToken"/> fires.</summary>
-    Task<bool> WaitUntilAsync(TimeSpan deadline, CancellationToken cancellationToken);
+    /// <summary>Blocks until <see cref="Now"/> reaches <paramref name="deadline"/> (or a little later); false once <paramref name="cancellationToken"/> fires.</summary>
+    bool WaitUntil(TimeSpan deadline, CancellationToken cancellationToken);
 }
 
-/// <summary>Real time: a stopwatch, and <see cref="Task.Delay(TimeSpan, CancellationToken)"/> to wait.</summary>
+/// <summary>
+/// Real time, waited for as Jepsen's interpreter does (a timed poll, about 0.15 ms late on a JVM): the
+/// bulk with a millisecond wait that ends before the deadline, the last milliseconds with nanosleep.
+/// .NET's Task.Delay would round to whole milliseconds and wake 1–4 ms late, bunching the operations.
+/// </summary>
 internal sealed class SystemStaggerClock : IStaggerClock
 {
+    private static readonly TimeSpan FineWindow = TimeSpan.FromMilliseconds(2);
     private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private bool _noNanosleep;
 
     public TimeSpan Now => _stopwatch.Elapsed;
 
-    public Task<bool> WaitUntilAsync(TimeSpan deadline, CancellationToken cancellationToken) =>
-        WaitAsync(deadline - Now, cancellationToken);
-
-    internal static async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    public bool WaitUntil(TimeSpan deadline, CancellationToken cancellationToken)
     {
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            if (delay > TimeSpan.Zero || delay == Timeout.InfiniteTimeSpan)
+            var remaining = deadline - Now;
+            if (remaining <= TimeSpan.Zero)
             {
-                await Task.Delay(delay, cancellationToken);
+                return true;
             }
 
-            return !cancellationToken.IsCancellationRequested;
+            if (remaining > FineWindow)
+            {
+                // Whole milliseconds, cut short by the fine window, so it ends before the deadline.
+                cancellationToken.WaitHandle.WaitOne(remaining - FineWindow);
+            }
+            else
+            {
+                Sleep(remaining);
+            }
         }
-        catch (OperationCanceledException)
+
+        return false;
+    }
+
+    private void Sleep(TimeSpan duration)
+    {
+        if (!_noNanosleep)
         {
-            return false;
+            try
+            {
+                var request = new Timespec { Seconds = 0, Nanoseconds = (nint)(duration.Ticks * 100) };
+                _ = NativeMethods.Nanosleep(ref request, IntPtr.Zero);
+                return;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                _noNanosleep = true;
+            }
         }
+
+        Thread.Sleep(1);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public nint Seconds;
+        public nint Nanoseconds;
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc", EntryPoint = "nanosleep", SetLastError = true)]
+        public static extern int Nanosleep(ref Timespec request, IntPtr remaining);
     }
 }
