@@ -91,4 +91,15 @@ public sealed class VolumeLedgerTests
         _ledger.PendingDrops("n2").Should().Be(200);
         live.Should().OnlyContain(d => !_ledger.HasApplied("n2", d.Seq), "a drop whose key lease may still be in use is never swept");
     }
+
+    [Fact]
+    public void A_grant_does_not_carry_drops_whose_key_lease_is_over()
+    {
+        // A peer that reads little acknowledges little: what it cannot be serving is not sent again.
+        _ledger.BeginRevoke(Int(1), new Holder("n2", _time.Now() + new TickSpan(10)));
+        var live = _ledger.BeginRevoke(Int(2), new Holder("n2", Timestamp.Never));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        _ledger.Grant("n2", Run, 0).Grant.Drops.Select(d => d.Seq).Should().Equal(live.Seq);
+    }
 }
