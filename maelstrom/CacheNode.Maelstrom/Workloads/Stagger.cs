@@ -9,10 +9,11 @@ namespace CacheNode.Maelstrom.Workloads;
 /// operations are scheduled for the whole test (not per thread) at gaps drawn uniformly from 0 to
 /// 2/rate seconds, each goes to a thread that is free at that moment, and when none is free the next
 /// operation waits for one and the schedule restarts from then (Stagger's <c>next-time</c>), so a
-/// slow system is never sent a burst to catch up. The schedule is kept in scheduled times, not in the
-/// times a timer happened to wake at, so with threads free it issues rate × time-limit operations; and,
-/// like Jepsen's interpreter thread, one thread of its own waits with sub-millisecond precision, so the
-/// gaps are the ones drawn.
+/// slow system is never sent a burst to catch up. As in Jepsen, each gap counts from the moment the
+/// operation went out, so whatever the wait for it overshot is added to the schedule: the wait must be
+/// as precise as Jepsen's (a timed poll on the interpreter thread, about 0.15 ms late on a JVM). So one
+/// thread of its own waits with sub-millisecond precision; .NET's Task.Delay woke 1-4 ms late and made
+/// the runner issue 227 of 300 ops/s asked.
 /// </summary>
 internal sealed class Stagger(double rate, Random random, IStaggerClock? clock = null)
 {
@@ -50,7 +51,6 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
         var inFlight = new List<Task>();
         var free = new HashSet<ClientThread>(threads);
         var freed = new SemaphoreSlim(0, int.MaxValue);
-        var meanGap = TimeSpan.FromSeconds(1 / rate);
         var next = _clock.Now;
         while (!timeLimit.IsCancellationRequested)
         {
@@ -60,7 +60,6 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
             }
 
             ClientThread? thread = null;
-            var waitedForThread = false;
             while (thread is null)
             {
                 lock (_gate)
@@ -72,13 +71,9 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
                     }
                 }
 
-                if (thread is null)
+                if (thread is null && !Wait(freed, timeLimit))
                 {
-                    waitedForThread = true;
-                    if (!Wait(freed, timeLimit))
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
 
@@ -87,14 +82,10 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
                 break;
             }
 
-            // Jepsen's Stagger: the operation's time is its scheduled time (next-time), or, when no worker was
-            // free then, the moment one came free; the next is due a uniform gap after it. How late our own
-            // wait woke is not part of it (Task.Delay woke 1-4 ms late, and counting that into every gap
-            // made the runner issue 227 of 300 ops/s). A wait that woke later than one mean gap (the runner
-            // descheduled) counts from one mean gap ago, so about two operations, not a burst, go out to
-            // catch up.
-            var now = _clock.Now;
-            var issued = waitedForThread ? now : Max(next, now - meanGap);
+            // Jepsen's Stagger (generator.clj): the operation's time is when it goes out, its scheduled
+            // time or later (a late wake, or no worker free until now); the next is due a uniform gap after
+            // it, so a late operation is never followed by a burst to catch up.
+            var issued = _clock.Now;
             inFlight.Add(RunOneAsync(thread, invoke, free, freed));
             inFlight.RemoveAll(t => t.IsCompleted);
             double gap;
@@ -125,8 +116,6 @@ internal sealed class Stagger(double rate, Random random, IStaggerClock? clock =
             freed.Release();
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static bool Wait(SemaphoreSlim signal, CancellationToken cancellationToken)
     {
