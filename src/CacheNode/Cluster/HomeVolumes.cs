@@ -32,7 +32,7 @@ internal sealed class HomeVolumes : ICopyCoverage
 
     /// <summary>Whether a copy granted by run <paramref name="run"/> of <paramref name="home"/> may be served at <paramref name="now"/>.</summary>
     public bool Covers(string home, long run, Timestamp now) =>
-        _homes.TryGetValue(home, out var volume) && volume.Run == run && now < volume.Until;
+        Check(new CoverageTag(home, run), now) is CoverageState.Covered or CoverageState.CoveredRenewDue;
 
     /// <summary>What the home's volume says of a copy it (in run <see cref="CoverageTag.Run"/>) granted.</summary>
     public CoverageState Check(CoverageTag tag, Timestamp now)
@@ -55,13 +55,6 @@ internal sealed class HomeVolumes : ICopyCoverage
 
     /// <summary>The home's volume as it stands (run 0 and long ago if none was ever granted).</summary>
     public HomeVolume Of(string home) => _homes.GetValueOrDefault(home, HomeVolume.None);
-
-    /// <summary>Whether a hit at <paramref name="now"/> should also renew the volume: from its second half on.</summary>
-    public bool DueForRenewal(string home, Timestamp now)
-    {
-        var volume = Of(home);
-        return now >= volume.Until - new TickSpan(_heldFor.Ticks / 2);
-    }
 
     /// <summary>
     /// Applies what came with a volume the home granted to a request sent at <paramref name="sentAt"/>:

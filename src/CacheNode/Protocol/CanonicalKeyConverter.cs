@@ -17,7 +17,7 @@ internal sealed class CanonicalKeyConverter : JsonConverter<RawJson>
         CanonicalKey.Of(RawJsonConverter.ReadValue(ref reader));
 
     public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(value.Text ?? "null", skipInputValidation: true);
+        RawJsonConverter.WriteValue(writer, value);
 }
 
 /// <summary>A list of keys, each read as <see cref="CanonicalKeyConverter"/> does.</summary>
@@ -44,7 +44,7 @@ internal sealed class CanonicalKeyListConverter : JsonConverter<RawJson[]>
         writer.WriteStartArray();
         foreach (var key in value)
         {
-            writer.WriteRawValue(key.Text ?? "null", skipInputValidation: true);
+            RawJsonConverter.WriteValue(writer, key);
         }
 
         writer.WriteEndArray();

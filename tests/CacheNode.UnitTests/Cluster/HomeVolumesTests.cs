@@ -1,3 +1,4 @@
+using CacheNode.Cache;
 using CacheNode.Cluster;
 using CacheNode.Protocol;
 using CacheNode.Threading;
@@ -63,13 +64,13 @@ public sealed class HomeVolumesTests
     [Fact]
     public void A_hit_renews_from_the_volumes_second_half_on()
     {
-        _volumes.DueForRenewal("n1", _time.Now()).Should().BeTrue("there is no volume yet");
+        CheckCurrentRun("n1").Should().Be(CoverageState.Lapsed, "there is no volume yet");
         _volumes.Apply("n1", new VolumeGrant(5, [], 0, Timing.Lease), _time.Now(), _dropped.Add);
-        _volumes.DueForRenewal("n1", _time.Now()).Should().BeFalse();
+        CheckCurrentRun("n1").Should().Be(CoverageState.Covered);
 
         _time.Advance(Timing.HeldFor / 2);
 
-        _volumes.DueForRenewal("n1", _time.Now()).Should().BeTrue();
+        CheckCurrentRun("n1").Should().Be(CoverageState.CoveredRenewDue);
     }
 
     [Fact]
@@ -89,4 +90,7 @@ public sealed class HomeVolumesTests
         _time.Advance(Timing.HeldFor);
         _volumes.Covers("n1", 5, _time.Now()).Should().BeFalse();
     }
+
+    // What a copy granted by the home's current run would be told now.
+    private CoverageState CheckCurrentRun(string home) => _volumes.Check(new CoverageTag(home, _volumes.Of(home).Run), _time.Now());
 }
