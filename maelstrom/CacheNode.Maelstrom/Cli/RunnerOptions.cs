@@ -74,6 +74,12 @@ internal sealed record RunnerOptions
     /// </summary>
     public bool NodeChecks { get; init; }
 
+    /// <summary>
+    /// <c>--verbatim-messages</c>: deliver every line as its sender wrote it, not in Maelstrom's spelling
+    /// (<see cref="Net.MaelstromJsonSpelling"/>), e.g. to see whether a failure depends on the respelling.
+    /// </summary>
+    public bool VerbatimMessages { get; init; }
+
     /// <summary>True when the run ends with the final phase (heal, settle, final reads).</summary>
     public bool HasFinalPhase => FinalReads || NodeChecks;
 

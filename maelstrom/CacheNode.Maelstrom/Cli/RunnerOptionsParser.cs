@@ -45,6 +45,9 @@ internal static class RunnerOptionsParser
           --final-reads              after the time limit: heal, settle, every client reads every key
           --node-checks              CacheNode's own checks: final reads, flush, every key read back from
                                      lin-kv (lost writes), stats, and a clean exit at end of input
+          --verbatim-messages        deliver each message as its sender wrote it (Maelstrom delivers its own
+                                     respelling: its message id first, numbers, escapes and key order as
+                                     Cheshire writes them)
 
         Exit status: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash (a node failed to start,
         answer init, or exited during the test).
@@ -119,6 +122,10 @@ internal static class RunnerOptionsParser
                     continue;
                 case "--node-checks":
                     options = options with { NodeChecks = true };
+                    extensions.Add(flag);
+                    continue;
+                case "--verbatim-messages":
+                    options = options with { VerbatimMessages = true };
                     extensions.Add(flag);
                     continue;
                 case var s when IgnoredSwitches.Contains(s):

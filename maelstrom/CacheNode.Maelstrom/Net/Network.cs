@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace CacheNode.Maelstrom.Net;
 
@@ -18,14 +17,23 @@ internal sealed class Network : IAsyncDisposable
     private readonly MessageLog _log;
     private readonly Stopwatch _clock;
     private readonly CancellationTokenSource _stop = new();
+    private readonly bool _verbatim;
     private long _sequence;
+
+    // net.clj's next-message-id starts at -1 and is incremented before use: the first message is 0.
+    private long _nextMessageId = -1;
     private Func<string, string, bool>? _drops;
 
-    public Network(LatencyModel latency, MessageLog log, Stopwatch clock)
+    /// <param name="verbatim">
+    /// Runner-only: deliver each line as its sender wrote it instead of in Maelstrom's spelling (see
+    /// <see cref="MaelstromJsonSpelling"/>); Maelstrom itself always respells.
+    /// </param>
+    public Network(LatencyModel latency, MessageLog log, Stopwatch clock, bool verbatim = false)
     {
         _latency = latency;
         _log = log;
         _clock = clock;
+        _verbatim = verbatim;
     }
 
     public MessageCounts Counts { get; } = new();
@@ -77,21 +85,29 @@ internal sealed class Network : IAsyncDisposable
     /// <summary>Accepts a line an endpoint wrote; returns false (and records a problem) if it is not a routable message.</summary>
     public bool Send(string line)
     {
-        if (!TryRoute(line, out var fields))
+        if (!MaelstromJsonSpelling.TryParse(line, out var message, out var error))
         {
-            Problems.Enqueue($"not a Maelstrom message: {LineText.Truncate(line)}");
+            Problems.Enqueue($"not a Maelstrom message ({error}): {LineText.Truncate(line)}");
             return false;
         }
 
-        return Route(fields, line);
+        return Route(message, line);
     }
 
-    /// <summary>Routes a line whose envelope the caller already parsed; false (and a problem) if its destination is unknown.</summary>
-    public bool Route(RouteFields fields, string line)
+    /// <summary>
+    /// Routes a message the caller already parsed from <paramref name="line"/>; false (and a problem) if its
+    /// destination is unknown. The receiver gets Maelstrom's spelling of it (<see cref="MaelstromMessage.Line"/>,
+    /// with the next network message id, as net.clj <c>send!</c> numbers every message it is given), or
+    /// <paramref name="line"/> itself with the runner-only verbatim option.
+    /// </summary>
+    public bool Route(MaelstromMessage message, string line)
     {
+        var fields = message.Fields;
+        var id = Interlocked.Increment(ref _nextMessageId);
+        var delivered = _verbatim ? line : message.Line(id);
         if (!_mailboxes.TryGetValue(fields.Dest, out var mailbox))
         {
-            _log.Record(_clock.Elapsed.TotalMilliseconds, "no-such-node", line);
+            _log.Record(_clock.Elapsed.TotalMilliseconds, "no-such-node", delivered);
             Problems.Enqueue($"message to unknown node {fields.Dest}: {LineText.Truncate(line)}");
             return false;
         }
@@ -112,7 +128,7 @@ internal sealed class Network : IAsyncDisposable
 
         var latency = InvolvesClient(fields) ? TimeSpan.Zero : _latency.Next();
         var due = now + (long)(latency.TotalSeconds * Stopwatch.Frequency);
-        mailbox.Enqueue(new Delivery(fields, line), due, Interlocked.Increment(ref _sequence));
+        mailbox.Enqueue(new Delivery(fields, delivered), due, Interlocked.Increment(ref _sequence));
         return true;
     }
 
@@ -127,41 +143,9 @@ internal sealed class Network : IAsyncDisposable
         _stop.Dispose();
     }
 
-    internal static bool TryRoute(string line, out RouteFields fields)
-    {
-        fields = new RouteFields(string.Empty, string.Empty, string.Empty, null, null);
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("src", out var s) && s.ValueKind == JsonValueKind.String
-                && root.TryGetProperty("dest", out var d) && d.ValueKind == JsonValueKind.String
-                && root.TryGetProperty("body", out var body))
-            {
-                var type = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                    ? t.GetString()!
-                    : string.Empty;
-                fields = body.ValueKind == JsonValueKind.Object
-                    ? new RouteFields(s.GetString()!, d.GetString()!, type, Integer(body, "msg_id"), Integer(body, "in_reply_to"))
-                    : new RouteFields(s.GetString()!, d.GetString()!, type, null, null);
-                return true;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: falls through to false.
-        }
-
-        return false;
-    }
-
     // Maelstrom's util/client?: any id whose first character is 'c'.
     private static bool InvolvesClient(RouteFields fields) =>
         fields.Src.StartsWith('c') || fields.Dest.StartsWith('c');
-
-    private static long? Integer(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : null;
 
     private void Deliver(IEndpoint endpoint, Delivery delivery)
     {

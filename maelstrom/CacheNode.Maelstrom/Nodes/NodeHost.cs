@@ -337,7 +337,7 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
                 continue;
             }
 
-            if (Unroutable(line, out var fields) is { } reason)
+            if (Unroutable(line, out var message) is { } reason)
             {
                 _outputDead = true;
                 _outputStopped.TrySetResult($"{reason}: {LineText.Truncate(line)}");
@@ -346,12 +346,13 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
                 continue;
             }
 
+            var fields = message.Fields;
             if (fields.Src != Id)
             {
                 _failures.Warn($"{Id} sent a message claiming to be from {fields.Src} (delivered, as Maelstrom does): {LineText.Truncate(line)}");
             }
 
-            _network.Route(fields, line);
+            _network.Route(message, line);
             if (_routedTo.Count < MaxRememberedDestinations)
             {
                 _routedTo.TryAdd(fields.Dest, 0);
@@ -362,19 +363,21 @@ internal sealed class NodeHost : IEndpoint, IAsyncDisposable
     /// <summary>Whether the current process has had a message to <paramref name="dest"/> routed (of its first destinations).</summary>
     public bool HasRoutedTo(string dest) => _routedTo.ContainsKey(dest);
 
-    private string? Unroutable(string line, out RouteFields fields)
+    private string? Unroutable(string line, out MaelstromMessage message)
     {
-        if (!Network.TryRoute(line, out fields))
+        if (!MaelstromJsonSpelling.TryParse(line, out var parsed, out var error))
         {
-            return $"{Id} printed a line to STDOUT which was not a well-formed Maelstrom message";
+            message = null!;
+            return $"{Id} printed a line to STDOUT which was not a well-formed Maelstrom message ({error})";
         }
 
-        if (!_network.Knows(fields.Src))
+        message = parsed;
+        if (!_network.Knows(message.Fields.Src))
         {
-            return $"{Id} sent a message with an invalid source {fields.Src}";
+            return $"{Id} sent a message with an invalid source {message.Fields.Src}";
         }
 
-        return _network.Knows(fields.Dest) ? null : $"{Id} sent a message to {fields.Dest}, which is not in the network";
+        return _network.Knows(message.Fields.Dest) ? null : $"{Id} sent a message to {message.Fields.Dest}, which is not in the network";
     }
 
     private async Task PumpStderrAsync(Process process)

@@ -30,8 +30,8 @@ internal static class ComparisonTable
     /// at different cluster sizes side by side.
     /// </summary>
     public static string BuildScale(IEnumerable<string> runDirectories) => Table(
-        "| run | verdict | ops/s | db requests/op | hit ratio | msgs/write | holders/write | 2·holders+4 | fill msgs/op | background msgs/node/s | read p50 | write p50 | unavailable |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | verdict | ops/s | db requests/op | hit ratio | msgs/write | holders/write | 2·holders+4 | fill msgs/op | renew msgs/node/s | background msgs/node/s | read p50 | write p50 | unavailable |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         runDirectories,
         ScaleRow);
 
@@ -86,7 +86,7 @@ internal static class ComparisonTable
         var between = r["between_nodes"]!.AsObject();
         var holders = between["holders_per_write"]?.GetValue<double>() ?? 0;
         string P50(string kind) => r["latency_ms"]?[kind]?["p50"]?.GetValue<double>() is { } p50 ? F($"{p50:0.0} ms") : "–";
-        return F($"| {Label(r)} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {r["ops"]!.GetValue<int>() / options["time_limit_s"]!.GetValue<double>():0} | {r["messages"]!["db_requests_per_op"]!.GetValue<double>():0.000} | {(r["cache_hit_ratio"]?.GetValue<double>() is { } hit ? F($"{hit:P1}") : "–")} | {between["per_write"]?.GetValue<double>() ?? 0:0.00} | {holders:0.00} | {(2 * holders) + 4:0.00} | {between["fill_per_op"]?.GetValue<double>() ?? 0:0.00} | {between["background_per_node_per_s"]?.GetValue<double>() ?? 0:0.0} | {P50("read")} | {P50("write")} | {r["unavailable"]!.GetValue<double>():P1} |");
+        return F($"| {Label(r)} | {ReportWriter.VerdictWord(r["valid"]?.GetValue<bool>())} | {r["ops"]!.GetValue<int>() / options["time_limit_s"]!.GetValue<double>():0} | {r["messages"]!["db_requests_per_op"]!.GetValue<double>():0.000} | {(r["cache_hit_ratio"]?.GetValue<double>() is { } hit ? F($"{hit:P1}") : "–")} | {between["per_write"]?.GetValue<double>() ?? 0:0.00} | {holders:0.00} | {(2 * holders) + 4:0.00} | {between["fill_per_op"]?.GetValue<double>() ?? 0:0.00} | {between["renew_per_node_per_s"]?.GetValue<double>() ?? 0:0.0} | {between["background_per_node_per_s"]?.GetValue<double>() ?? 0:0.0} | {P50("read")} | {P50("write")} | {r["unavailable"]!.GetValue<double>():P1} |");
     }
 
     /// <summary>`compare --faults DIR...`: what each run proved under which faults (verdict, faults injected, lost writes).</summary>

@@ -94,6 +94,7 @@ internal static class ReportWriter
                 ["lease_per_s"] = summary.LeaseMessagesPerSecond,
                 ["forward_per_op"] = summary.ForwardMessagesPerOp,
                 ["fill_per_op"] = summary.FillMessagesPerOp,
+                ["renew_per_node_per_s"] = summary.RenewMessagesPerNodePerSecond,
                 ["per_write"] = summary.MessagesPerWrite,
                 ["holders_per_write"] = summary.HoldersPerWrite,
                 ["background_per_node_per_s"] = summary.BackgroundMessagesPerNodePerSecond,

@@ -35,6 +35,12 @@ internal sealed record RunSummary(
     public double FillMessagesPerOp { get; init; }
 
     /// <summary>
+    /// Volume-lease renewals (renew, renew_ok) per node per second: sent only when a read needs them, but
+    /// as many per volume as the homes a node reads from, so they are reported beside the background.
+    /// </summary>
+    public double RenewMessagesPerNodePerSecond { get; init; }
+
+    /// <summary>
     /// Messages between nodes a write or cas caused, per write: revocations and their acks (and the first
     /// design's releases), and the write forwarded to the key's home and its reply.
     /// </summary>
@@ -136,6 +142,7 @@ internal sealed record RunSummary(
             LeaseMessagesPerSecond = Sent("lease_request", "lease_ok") / Math.Max(0.001, result.Duration.TotalSeconds),
             ForwardMessagesPerOp = (double)forwarded / all,
             FillMessagesPerOp = (double)Sent("fill", "fill_ok") / all,
+            RenewMessagesPerNodePerSecond = Sent("renew", "renew_ok") / seconds / nodes,
             MessagesPerWrite = (double)(Sent("revoke", "revoke_ok", "release") + forwardedWrites) / writes,
             HoldersPerWrite = (double)holdersRevoked / writes,
             PartitionSides = Report.PartitionSides.Of(result.PartitionSamples, result.History),

@@ -36,7 +36,7 @@ internal sealed class TestRun(RunnerOptions options, TextWriter console)
         var history = new HistoryRecorder(clock);
         var latency = new LatencyModel(options.LatencyMs, options.LatencyDistribution, new Random(random.Next()));
         await using var messageLog = new MessageLog(Path.Combine(store, "messages.jsonl"));
-        await using var network = new Network(latency, messageLog, clock);
+        await using var network = new Network(latency, messageLog, clock, options.VerbatimMessages);
 
         var linKv = new LinKvService(network);
         ServiceEndpoint[] services = [linKv, new SeqKvService(network, new Random(random.Next())), new LwwKvService(network, new Random(random.Next())), new LinTsoService(network)];

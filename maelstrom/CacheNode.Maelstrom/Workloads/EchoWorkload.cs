@@ -27,9 +27,10 @@ internal sealed class EchoWorkload(Random random, double? availability) : IWorkl
         }
 
         var text = $"Please echo {n}";
+        // {:echo v} with :type and :msg_id assoc'ed after it, as echo.clj's defrpc call builds it.
         var id = thread.History.NextId();
         var invoke = thread.History.NowNanos;
-        var reply = await thread.Client.RequestAsync(thread.Node, new JsonObject { ["type"] = "echo", ["echo"] = text }, thread.Timeout, CancellationToken.None);
+        var reply = await thread.Client.RequestAsync(thread.Node, new JsonObject { ["echo"] = text, ["type"] = "echo" }, thread.Timeout, CancellationToken.None);
         var (status, code, error) = ReplyClassifier.Classify(reply, "echo_ok", idempotent: false, "echo");
         if (status == OpStatus.Ok && !JsonNode.DeepEquals(reply!["echo"], JsonValue.Create(text)))
         {

@@ -81,11 +81,13 @@ internal sealed class LinKvWorkload : IWorkload
     private async Task<OpStatus> ExecuteAsync(ClientThread thread, int process, OpKind kind, int key, int? value, int? from, bool finalRead)
     {
         _keysUsed[key] = true;
+        // Members in the order Maelstrom's bodies have them (and keep, being array maps): lin_kv.clj's call
+        // gives {:key k ...}, defrpc assoc's :type and then :msg_id (which the client adds).
         var request = kind switch
         {
-            OpKind.Read => new JsonObject { ["type"] = "read", ["key"] = key },
-            OpKind.Write => new JsonObject { ["type"] = "write", ["key"] = key, ["value"] = value },
-            _ => new JsonObject { ["type"] = "cas", ["key"] = key, ["from"] = from, ["to"] = value },
+            OpKind.Read => new JsonObject { ["key"] = key, ["type"] = "read" },
+            OpKind.Write => new JsonObject { ["key"] = key, ["value"] = value, ["type"] = "write" },
+            _ => new JsonObject { ["key"] = key, ["from"] = from, ["to"] = value, ["type"] = "cas" },
         };
         var id = thread.History.NextId();
         var invoke = thread.History.NowNanos;

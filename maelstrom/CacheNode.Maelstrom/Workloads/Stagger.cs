@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using CacheNode.Maelstrom.History;
 
 namespace CacheNode.Maelstrom.Workloads;
@@ -8,11 +9,16 @@ namespace CacheNode.Maelstrom.Workloads;
 /// operations are scheduled for the whole test (not per thread) at gaps drawn uniformly from 0 to
 /// 2/rate seconds, each goes to a thread that is free at that moment, and when none is free the next
 /// operation waits for one and the schedule restarts from then (Stagger's <c>next-time</c>), so a
-/// slow system is never sent a burst to catch up.
+/// slow system is never sent a burst to catch up. As in Jepsen, each gap counts from the moment the
+/// operation went out, so whatever the wait for it overshot is added to the schedule: the wait must be
+/// as precise as Jepsen's (a timed poll on the interpreter thread, about 0.15 ms late on a JVM). So one
+/// thread of its own waits with sub-millisecond precision; .NET's Task.Delay woke 1-4 ms late and made
+/// the runner issue 227 of 300 ops/s asked.
 /// </summary>
-internal sealed class Stagger(double rate, Random random)
+internal sealed class Stagger(double rate, Random random, IStaggerClock? clock = null)
 {
     private readonly Lock _gate = new();
+    private readonly IStaggerClock _clock = clock ?? new SystemStaggerClock();
 
     /// <summary>
     /// Runs <paramref name="invoke"/> on free threads until <paramref name="timeLimit"/> fires, then waits for
@@ -20,21 +26,35 @@ internal sealed class Stagger(double rate, Random random)
     /// </summary>
     public async Task RunAsync(IReadOnlyList<ClientThread> threads, Func<ClientThread, Task<OpStatus>> invoke, CancellationToken timeLimit)
     {
-        var inFlight = new List<Task>();
         if (rate <= 0)
         {
             // Maelstrom: (gen/sleep time-limit) when the rate is 0.
-            await WaitAsync(Timeout.InfiniteTimeSpan, timeLimit);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeLimit);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             return;
         }
 
+        var inFlight = await Task.Factory.StartNew(
+            () => Schedule(threads, invoke, timeLimit), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.WhenAll(inFlight);
+    }
+
+    /// <summary>The scheduling loop, on a thread of its own (Jepsen's interpreter thread); returns the operations still in flight.</summary>
+    private List<Task> Schedule(IReadOnlyList<ClientThread> threads, Func<ClientThread, Task<OpStatus>> invoke, CancellationToken timeLimit)
+    {
+        var inFlight = new List<Task>();
         var free = new HashSet<ClientThread>(threads);
         var freed = new SemaphoreSlim(0, int.MaxValue);
-        var clock = Stopwatch.StartNew();
-        var next = TimeSpan.Zero;
+        var next = _clock.Now;
         while (!timeLimit.IsCancellationRequested)
         {
-            if (!await WaitAsync(next - clock.Elapsed, timeLimit))
+            if (!_clock.WaitUntil(next, timeLimit))
             {
                 break;
             }
@@ -51,7 +71,7 @@ internal sealed class Stagger(double rate, Random random)
                     }
                 }
 
-                if (thread is null && !await WaitAsync(freed, timeLimit))
+                if (thread is null && !Wait(freed, timeLimit))
                 {
                     break;
                 }
@@ -62,7 +82,10 @@ internal sealed class Stagger(double rate, Random random)
                 break;
             }
 
-            var issued = clock.Elapsed;
+            // Jepsen's Stagger (generator.clj): the operation's time is when it goes out, its scheduled
+            // time or later (a late wake, or no worker free until now); the next is due a uniform gap after
+            // it, so a late operation is never followed by a burst to catch up.
+            var issued = _clock.Now;
             inFlight.Add(RunOneAsync(thread, invoke, free, freed));
             inFlight.RemoveAll(t => t.IsCompleted);
             double gap;
@@ -74,7 +97,7 @@ internal sealed class Stagger(double rate, Random random)
             next = issued + TimeSpan.FromSeconds(gap);
         }
 
-        await Task.WhenAll(inFlight);
+        return inFlight;
     }
 
     private async Task RunOneAsync(ClientThread thread, Func<ClientThread, Task<OpStatus>> invoke, HashSet<ClientThread> free, SemaphoreSlim freed)
@@ -94,33 +117,96 @@ internal sealed class Stagger(double rate, Random random)
         }
     }
 
-    private static async Task<bool> WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private static bool Wait(SemaphoreSlim signal, CancellationToken cancellationToken)
     {
         try
         {
-            if (delay > TimeSpan.Zero || delay == Timeout.InfiniteTimeSpan)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-
-            return !cancellationToken.IsCancellationRequested;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> WaitAsync(SemaphoreSlim signal, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await signal.WaitAsync(cancellationToken);
+            signal.Wait(cancellationToken);
             return true;
         }
         catch (OperationCanceledException)
         {
             return false;
         }
+    }
+}
+
+/// <summary>The time <see cref="Stagger"/> schedules by: real time, or a virtual clock in tests.</summary>
+internal interface IStaggerClock
+{
+    /// <summary>Time since the clock started.</summary>
+    TimeSpan Now { get; }
+
+    /// <summary>Blocks until <see cref="Now"/> reaches <paramref name="deadline"/> (or a little later); false once <paramref name="cancellationToken"/> fires.</summary>
+    bool WaitUntil(TimeSpan deadline, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Real time, waited for as Jepsen's interpreter does (a timed poll, about 0.15 ms late on a JVM): the
+/// bulk with a millisecond wait that ends before the deadline, the last milliseconds with nanosleep.
+/// .NET's Task.Delay would round to whole milliseconds and wake 1–4 ms late, bunching the operations.
+/// </summary>
+internal sealed class SystemStaggerClock : IStaggerClock
+{
+    private static readonly TimeSpan FineWindow = TimeSpan.FromMilliseconds(2);
+    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private bool _noNanosleep;
+
+    public TimeSpan Now => _stopwatch.Elapsed;
+
+    public bool WaitUntil(TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var remaining = deadline - Now;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            if (remaining > FineWindow)
+            {
+                // Whole milliseconds, cut short by the fine window, so it ends before the deadline.
+                cancellationToken.WaitHandle.WaitOne(remaining - FineWindow);
+            }
+            else
+            {
+                Sleep(remaining);
+            }
+        }
+
+        return false;
+    }
+
+    private void Sleep(TimeSpan duration)
+    {
+        if (!_noNanosleep)
+        {
+            try
+            {
+                var request = new Timespec { Seconds = 0, Nanoseconds = (nint)(duration.Ticks * 100) };
+                _ = NativeMethods.Nanosleep(ref request, IntPtr.Zero);
+                return;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                _noNanosleep = true;
+            }
+        }
+
+        Thread.Sleep(1);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public nint Seconds;
+        public nint Nanoseconds;
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc", EntryPoint = "nanosleep", SetLastError = true)]
+        public static extern int Nanosleep(ref Timespec request, IntPtr remaining);
     }
 }

@@ -10,8 +10,9 @@ namespace CacheNode.Cache;
 /// </summary>
 internal sealed class CacheEntry
 {
-    public CacheEntry(RawJson key, ReadResult value, Timestamp filledAt, Timestamp validUntil, TickSpan fillDuration, Timestamp renewFrom)
+    public CacheEntry(RawJson key, ReadResult value, Timestamp filledAt, Timestamp validUntil, TickSpan fillDuration, Timestamp renewFrom, CoverageTag? coverage = null)
     {
+        Coverage = coverage;
         Key = key;
         Value = value;
         FilledAt = filledAt;
@@ -35,6 +36,9 @@ internal sealed class CacheEntry
     /// so a key a node keeps reading stays cached across leases. <see cref="Timestamp.Never"/> otherwise.
     /// </summary>
     public Timestamp RenewFrom { get; }
+
+    /// <summary>Whose volume lease must also cover the copy (a home's, in a cluster); null: nobody's.</summary>
+    public CoverageTag? Coverage { get; }
 
     /// <summary>How long the fill took: XFetch's delta.</summary>
     public TickSpan FillDuration { get; }

@@ -15,6 +15,14 @@ internal readonly record struct CacheLookup(CacheLookupKind Kind, ReadResult Val
 
     public static CacheLookup WaitForWrite(Task writesDone) => new(CacheLookupKind.WaitForWrite, default, null) { WritesDone = writesDone };
 
+    public static CacheLookup RenewVolume(string home) => new(CacheLookupKind.RenewVolume, default, null) { RenewHome = home };
+
+    /// <summary>
+    /// For <see cref="CacheLookupKind.RenewVolume"/>: whose volume to renew before looking again; for a
+    /// hit: a volume to renew in the background, if any.
+    /// </summary>
+    public string? RenewHome { get; init; }
+
     /// <summary>For <see cref="CacheLookupKind.WaitForWrite"/>: completes when the key's writes have ended.</summary>
     public Task? WritesDone { get; init; }
 }
@@ -36,4 +44,7 @@ internal enum CacheLookupKind
 
     /// <summary>The cache may not serve or fill now (the startup fence): read the database directly.</summary>
     Bypass,
+
+    /// <summary>A copy whose home's volume lease ran out: renew it (<see cref="CacheLookup.RenewHome"/>), then look again.</summary>
+    RenewVolume,
 }

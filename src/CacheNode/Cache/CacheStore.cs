@@ -25,12 +25,15 @@ internal sealed class CacheStore
     private readonly CacheOptions _options;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
+    private readonly ICopyCoverage? _coverage;
     private long _lastEpoch;
     // Nothing is served or installed before this moment (the startup fence).
     private readonly Timestamp _servableFrom;
 
-    public CacheStore(CacheOptions options, TimeProvider time, NodeStats stats)
+    /// <param name="coverage">The cluster's volume leases, which copies filled from a home also need; null on its own.</param>
+    public CacheStore(CacheOptions options, TimeProvider time, NodeStats stats, ICopyCoverage? coverage = null)
     {
+        _coverage = coverage;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEntries, 1);
         _options = options;
         _time = time;
@@ -56,7 +59,8 @@ internal sealed class CacheStore
     /// Serves a key from the cache, or says which fill to lead or join. A hit may come with an early
     /// refresh (XFetch) for the caller to run in the background; the hit is served either way.
     /// </summary>
-    public CacheLookup Lookup(RawJson key, ReadOrigin origin = ReadOrigin.Client)
+    /// <param name="lapsedIsMiss">A copy whose volume lapsed is a miss (its renewal was just tried), not a renewal to make.</param>
+    public CacheLookup Lookup(RawJson key, ReadOrigin origin = ReadOrigin.Client, bool lapsedIsMiss = false)
     {
         var now = _time.Now();
         lock (_gate)
@@ -73,6 +77,22 @@ internal sealed class CacheStore
                 _slots.Add(key, slot);
             }
 
+            string? renewHome = null;
+            if (slot.Entry is { Coverage: { } tag } covered && _coverage is { } coverage && now < covered.ValidUntil)
+            {
+                switch (coverage.Check(tag, now))
+                {
+                    case CoverageState.Lapsed when !lapsedIsMiss:
+                        return CacheLookup.RenewVolume(tag.Home);
+                    case CoverageState.Lapsed or CoverageState.Gone:
+                        RemoveEntry(slot);
+                        break;
+                    case CoverageState.CoveredRenewDue:
+                        renewHome = tag.Home;
+                        break;
+                }
+            }
+
             if (slot.Entry is { } entry)
             {
                 if (now < entry.ValidUntil)
@@ -86,7 +106,7 @@ internal sealed class CacheStore
                         _stats.EarlyRefresh();
                     }
 
-                    return CacheLookup.Hit(entry.Value, refresh);
+                    return CacheLookup.Hit(entry.Value, refresh) with { RenewHome = renewHome };
                 }
 
                 // Expired: it will not be served again, so free its place now.
@@ -119,22 +139,29 @@ internal sealed class CacheStore
     /// <summary>Finishes a fill: installs the result if the key's epoch has not moved, then releases its waiters.</summary>
     /// <param name="cacheableUntil">Until when the result may be served (a key lease from the key's home), on top of the time to live; <see cref="Timestamp.Never"/> for no limit.</param>
     /// <returns>Whether the value was installed.</returns>
-    public bool CompleteFill(FillFlight flight, ReadResult result, Timestamp cacheableUntil)
+    public bool CompleteFill(FillFlight flight, ReadResult result, Timestamp cacheableUntil, CoverageTag? coverage = null)
     {
-        var now = _time.Now();
         bool installed;
         lock (_gate)
         {
+            // Read under the lock: readers that join the flight from now on get what it publishes, so the
+            // volume must cover it at a moment no earlier than theirs (review of the volume-lease branch).
+            var now = _time.Now();
             // A revoke may have detached this fill (and a new one taken its place, or the slot gone):
             // its epoch is then out of date, so it cannot install.
             var slot = DetachFill(flight);
             // A write still in progress may land after the database answered this fill (under
             // write-behind, until its flush): its end decides what is cached, not the fill.
             var current = slot is not null && slot.Epoch == flight.Epoch && slot.PendingWrites == 0 && IsServableAt(now);
-            installed = current && now < cacheableUntil;
+            // A copy a home's volume must cover is installed (and handed to the readers that joined) only if
+            // it is covered now: a reply handled late (a pause, a slow home) may come after the volume it
+            // was granted under ran out and the home wrote the key.
+            var covered = coverage is not { } tag || _coverage is not { } volumes
+                || volumes.Check(tag, now) is CoverageState.Covered or CoverageState.CoveredRenewDue;
+            installed = current && covered && now < cacheableUntil;
             if (installed)
             {
-                Install(slot!, flight.Key, result, flight.StartedAt, now - flight.StartedAt, cacheableUntil);
+                Install(slot!, flight.Key, result, flight.StartedAt, now - flight.StartedAt, cacheableUntil, coverage);
             }
             else
             {
@@ -335,7 +362,7 @@ internal sealed class CacheStore
         return false;
     }
 
-    private void Install(KeySlot slot, RawJson key, ReadResult value, Timestamp filledAt, TickSpan fillDuration, Timestamp cacheableUntil)
+    private void Install(KeySlot slot, RawJson key, ReadResult value, Timestamp filledAt, TickSpan fillDuration, Timestamp cacheableUntil, CoverageTag? coverage = null)
     {
         var lifetime = value.Found ? _options.Ttl : _options.NegativeTtl;
         if (lifetime <= TimeSpan.Zero)
@@ -366,7 +393,7 @@ internal sealed class CacheStore
             EvictOne();
         }
 
-        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, TickSpan.Max(TickSpan.Zero, fillDuration), renewFrom);
+        slot.Entry = new CacheEntry(key, value, filledAt, validUntil, TickSpan.Max(TickSpan.Zero, fillDuration), renewFrom, coverage);
         _sieve.Add(slot.Entry);
     }
 

@@ -20,6 +20,9 @@ internal interface IFillSource
 /// </summary>
 internal readonly record struct SourcedValue(ReadResult Result, Timestamp CacheableUntil)
 {
+    /// <summary>Whose volume lease must also cover the copy, if anyone's.</summary>
+    public CoverageTag? Coverage { get; init; }
+
     public static SourcedValue Cacheable(ReadResult result) => new(result, Timestamp.Never);
 
     public static SourcedValue NotCacheable(ReadResult result) => new(result, Timestamp.LongAgo);

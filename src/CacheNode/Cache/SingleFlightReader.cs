@@ -18,14 +18,17 @@ internal sealed class SingleFlightReader
     private readonly CacheStore _cache;
     private readonly IKeyValueDatabase _database;
     private readonly IFillSource _source;
+    private readonly IVolumeRenewer? _renewer;
     private readonly Log _log;
     private readonly CancellationToken _lifetime;
     private readonly TimeProvider _time;
 
     /// <param name="database">What a read that must not wait for a fill reads directly (always safe: the database is linearizable).</param>
     /// <param name="source">Where fills come from; the database itself if null.</param>
-    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider time, IFillSource? source = null)
+    /// <param name="renewer">Renews homes' volume leases (a write-through or cache-aside cluster); null otherwise.</param>
+    public SingleFlightReader(CacheStore cache, IKeyValueDatabase database, Log log, CancellationToken lifetime, TimeProvider time, IFillSource? source = null, IVolumeRenewer? renewer = null)
     {
+        _renewer = renewer;
         _time = time;
         _cache = cache;
         _database = database;
@@ -47,9 +50,10 @@ internal sealed class SingleFlightReader
     /// </summary>
     public async ValueTask<TrackedRead> ReadTrackedAsync(RawJson key, ReadOrigin origin, CancellationToken cancellationToken = default)
     {
+        var renewed = false;
         for (var round = 0; round < MaxJoinRounds; round++)
         {
-            var lookup = _cache.Lookup(key, origin);
+            var lookup = _cache.Lookup(key, origin, lapsedIsMiss: renewed);
             switch (lookup.Kind)
             {
                 case CacheLookupKind.Hit:
@@ -58,7 +62,21 @@ internal sealed class SingleFlightReader
                         _ = RefreshInBackgroundAsync(refresh);
                     }
 
+                    if (lookup.RenewHome is { } home)
+                    {
+                        _ = RenewInBackgroundAsync(home);
+                    }
+
                     return new TrackedRead(lookup.Value, Settled: true);
+
+                case CacheLookupKind.RenewVolume:
+                    // The copy may be served again only once the home renewed the volume (and, with it, listed
+                    // whatever this node must drop first): renew, then look again, the copy counting as a miss
+                    // if the renewal did not cover it. Not a round: it is not a fill lost to a write.
+                    await RenewAsync(lookup.RenewHome!, cancellationToken);
+                    renewed = true;
+                    round--;
+                    break;
 
                 case CacheLookupKind.Bypass:
                     return new TrackedRead(await _database.ReadAsync(key, cancellationToken), Settled: false);
@@ -109,8 +127,36 @@ internal sealed class SingleFlightReader
             throw;
         }
 
-        var installed = _cache.CompleteFill(flight, sourced.Result, sourced.CacheableUntil);
+        var installed = _cache.CompleteFill(flight, sourced.Result, sourced.CacheableUntil, sourced.Coverage);
         return new TrackedRead(sourced.Result, installed);
+    }
+
+    private async ValueTask RenewAsync(string home, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_renewer is { } renewer)
+            {
+                await renewer.RenewAsync(home, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unrenewed, the copy is a miss: the fill goes to the home (or, unreachable, to the database).
+            _log.Debug($"renewing {home}'s volume failed: {ex.Message}");
+        }
+    }
+
+    private async Task RenewInBackgroundAsync(string home)
+    {
+        try
+        {
+            await RenewAsync(home, _lifetime);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
     }
 
     private async Task RefreshInBackgroundAsync(FillFlight flight)

@@ -1,3 +1,4 @@
+using CacheNode.Cache;
 using CacheNode.Database;
 using CacheNode.Diagnostics;
 using CacheNode.Protocol;
@@ -21,26 +22,47 @@ internal sealed class ClusterCoherence : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _clearing = [];
 
-    public ClusterCoherence(ClusterMembership membership, LeaseTiming timing, IKeyValueDatabase database, RpcClient rpc, TimeSpan fillTimeout, NodeServices services)
+    /// <param name="run">This run of the node (its start in Unix ms): peers scope what it grants by it.</param>
+    /// <param name="keyLease">How long a key lease lasts (the cache's time to live): the volume lease, not the key lease, is what an unanswering holder is waited out for.</param>
+    /// <param name="volumes">This node's volume leases as a holder (the cache checks copies against them).</param>
+    public ClusterCoherence(ClusterMembership membership, long run, LeaseTiming timing, TimeSpan keyLease, HomeVolumes volumes, CacheStore cache, IKeyValueDatabase database, RpcClient rpc, TimeSpan fillTimeout, NodeServices services)
     {
         _membership = membership;
         _timing = timing;
         _rpc = rpc;
         _services = services;
         Ownership = new KeyOwnership(membership.NodeIds);
-        Holders = new HolderTable(membership.Peers, timing, services.Time);
+        Holders = new HolderTable(membership.Peers, timing, services.Time, keyLease);
+        Ledger = new VolumeLedger(run, timing, services.Time);
+        Volumes = volumes;
+
         Revoker = new HolderRevoker(
             Holders,
+            Ledger,
             membership.Peers.Select(peer => new RevokeOutbox(peer, rpc, timing.PeerTimeout, services)),
             timing.PeerTimeout,
             services);
-        Fills = new HomeFillSource(membership, Ownership, database, rpc, timing, fillTimeout, services);
+        KeyLease = keyLease;
+        Fills = new HomeFillSource(membership, Ownership, database, rpc, timing, keyLease, volumes, cache, fillTimeout, services);
+        Renewer = new VolumeRenewer(volumes, cache, Fills, rpc, fillTimeout, services.Time);
     }
 
     public KeyOwnership Ownership { get; }
 
+    /// <summary>How long a key lease this node grants lasts (<c>fill_ok</c>'s <c>lease_ms</c>).</summary>
+    public TimeSpan KeyLease { get; }
+
     /// <summary>Which peers may hold which of this node's keys.</summary>
     public HolderTable Holders { get; }
+
+    /// <summary>As a home: each peer's volume lease and the drops it has yet to apply.</summary>
+    public VolumeLedger Ledger { get; }
+
+    /// <summary>As a holder: the volume lease each home granted this node.</summary>
+    public HomeVolumes Volumes { get; }
+
+    /// <summary>As a holder: renews a home's volume lease when a read needs it.</summary>
+    public VolumeRenewer Renewer { get; }
 
     /// <summary>The home's half of a write: revoke the holders, or wait them out.</summary>
     public HolderRevoker Revoker { get; }

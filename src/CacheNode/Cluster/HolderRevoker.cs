@@ -18,14 +18,16 @@ namespace CacheNode.Cluster;
 internal sealed class HolderRevoker : IAsyncDisposable
 {
     private readonly HolderTable _holders;
+    private readonly VolumeLedger _ledger;
     private readonly Dictionary<string, RevokeOutbox> _outboxes;
     private readonly TimeSpan _ackTimeout;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
 
-    public HolderRevoker(HolderTable holders, IEnumerable<RevokeOutbox> outboxes, TimeSpan ackTimeout, NodeServices services)
+    public HolderRevoker(HolderTable holders, VolumeLedger ledger, IEnumerable<RevokeOutbox> outboxes, TimeSpan ackTimeout, NodeServices services)
     {
         _holders = holders;
+        _ledger = ledger;
         _outboxes = outboxes.ToDictionary(o => o.Peer, StringComparer.Ordinal);
         _ackTimeout = ackTimeout;
         _time = services.Time;
@@ -45,8 +47,11 @@ internal sealed class HolderRevoker : IAsyncDisposable
         }
 
         var acks = new Task<bool>[holders.Count];
+        var drops = new PendingDrop?[holders.Count];
         for (var i = 0; i < holders.Count; i++)
         {
+            // On the holder's drop list before the revoke leaves: a volume granted from now on carries it.
+            drops[i] = holders[i].FromEarlierRun ? null : _ledger.BeginRevoke(key, holders[i]);
             acks[i] = _outboxes[holders[i].Peer].Revoke(key);
             _stats.InvalidationSent();
         }
@@ -61,23 +66,51 @@ internal sealed class HolderRevoker : IAsyncDisposable
         }
 
         Timestamp? waitUntil = null;
+        List<Holder>? waitedOut = null;
         for (var i = 0; i < holders.Count; i++)
         {
             if (acks[i].IsCompletedSuccessfully && await acks[i])
             {
+                if (drops[i] is { } drop)
+                {
+                    _ledger.RevokeAcknowledged(drop.Peer, drop.Seq);
+                }
+
                 _holders.Revoked(key, holders[i]);
+            }
+            else if (drops[i] is not { } drop || !_ledger.HasApplied(drop.Peer, drop.Seq))
+            {
+                // Not heard from: it stops serving when its volume lease (granted before this drop) ends,
+                // or its key lease, whichever first; a copy from the earlier run, when that run's do.
+                var servesUntil = drops[i]?.WaitUntil ?? holders[i].Until;
+                waitUntil = waitUntil is { } later ? Timestamp.Max(later, servesUntil) : servesUntil;
+                if (drops[i] is not null)
+                {
+                    (waitedOut ??= []).Add(holders[i]);
+                }
             }
             else
             {
-                waitUntil = waitUntil is { } later ? Timestamp.Max(later, holders[i].Until) : holders[i].Until;
+                // It applied the drop with a renewal instead of answering the revoke.
+                _holders.Revoked(key, holders[i]);
             }
         }
 
-        if (waitUntil is not { } until)
+        if (waitUntil is { } until && until > _time.Now())
         {
-            return;
+            await WaitUntilAsync(until, cancellationToken);
         }
 
+        // Once waited out, an unanswering holder cannot serve its copy again: its volume is over and every
+        // later one carries the drop. So the next write of the key does not wait for it again.
+        foreach (var holder in waitedOut ?? [])
+        {
+            _holders.Revoked(key, holder);
+        }
+    }
+
+    private async ValueTask WaitUntilAsync(Timestamp until, CancellationToken cancellationToken)
+    {
         _stats.LeaseWait();
         // Timers may fire a tick early; the wait is the safety argument, so it is checked, not assumed.
         // Delays are rounded up to whole milliseconds: a timer drops anything shorter to nothing, and the

@@ -29,14 +29,20 @@ internal sealed class HolderTable
     private const int SweepEvery = 4096;
     private int _recordsSinceSweep;
 
-    public HolderTable(IReadOnlyList<string> peers, LeaseTiming timing, TimeProvider time)
+    /// <param name="keyLease">How long a key lease lasts (null: one <c>lease_ms</c>, as the volume leases).</param>
+    public HolderTable(IReadOnlyList<string> peers, LeaseTiming timing, TimeProvider time, TimeSpan? keyLease = null)
     {
         _peers = peers;
         _time = time;
-        _grantedFor = time.SpanRoundedUp(timing.GrantedFor);
+        _grantedFor = time.SpanRoundedUp(timing.GrantedForLease(keyLease ?? timing.Lease));
         var startedAt = time.Now();
-        _earlierRunGrantsUntil = startedAt + _grantedFor;
-        _grantsFrom = startedAt + time.SpanRoundedUp(timing.DatabaseFence);
+        // Whatever the earlier run let peers cache was covered by its volume leases, the last of which it
+        // granted before this run started.
+        _earlierRunGrantsUntil = startedAt + time.SpanRoundedUp(timing.GrantedFor);
+        // Nothing is granted (and no holder recorded) before the earlier run's volumes are over either: a
+        // peer with a record of this run would otherwise be waited out only as far as this run's volume,
+        // while it may still serve a copy from the earlier run (review of the volume-lease branch, hole 2).
+        _grantsFrom = startedAt + time.SpanRoundedUp(timing.StartupFence);
     }
 
     /// <summary>Whether a key lease may be granted now (not during the fence after this node started).</summary>
@@ -124,11 +130,11 @@ internal sealed class HolderTable
                 var index = holders.FindIndex(h => h.Peer == peer);
                 if (index < 0)
                 {
-                    holders.Add(new Holder(peer, _earlierRunGrantsUntil));
+                    holders.Add(new Holder(peer, _earlierRunGrantsUntil, FromEarlierRun: true));
                 }
                 else if (holders[index].Until < _earlierRunGrantsUntil)
                 {
-                    holders[index] = new Holder(peer, _earlierRunGrantsUntil);
+                    holders[index] = new Holder(peer, _earlierRunGrantsUntil, FromEarlierRun: true);
                 }
             }
         }
@@ -194,4 +200,8 @@ internal sealed class HolderTable
 }
 
 /// <summary>A peer that may hold a copy of a key until <paramref name="Until"/> (on the home's clock).</summary>
-internal readonly record struct Holder(string Peer, Timestamp Until);
+/// <param name="FromEarlierRun">
+/// The copy may come from this node's earlier run (before a restart): covered by that run's volume
+/// leases, which end by <paramref name="Until"/>; this run's drop lists know nothing of it.
+/// </param>
+internal readonly record struct Holder(string Peer, Timestamp Until, bool FromEarlierRun = false);

@@ -20,8 +20,11 @@ internal sealed class HomeFillSource : IFillSource
     private readonly KeyOwnership _ownership;
     private readonly IKeyValueDatabase _database;
     private readonly RpcClient _rpc;
+    private readonly HomeVolumes _volumes;
+    private readonly CacheStore _cache;
     private readonly TimeSpan _timeout;
-    private readonly TickSpan _heldFor;
+    private readonly LeaseTiming _timing;
+    private readonly TimeSpan _keyLease;
     private readonly TickSpan _skipUnreachableFor;
     private readonly TimeProvider _time;
     private readonly NodeStats _stats;
@@ -30,8 +33,11 @@ internal sealed class HomeFillSource : IFillSource
     private readonly Dictionary<string, Timestamp> _unreachableUntil = new(StringComparer.Ordinal);
 
     /// <param name="timeout">How long to wait for a home's <c>fill_ok</c>.</param>
-    public HomeFillSource(ClusterMembership membership, KeyOwnership ownership, IKeyValueDatabase database, RpcClient rpc, LeaseTiming timing, TimeSpan timeout, NodeServices services)
+    /// <param name="keyLease">The longest key lease this node takes (its TTL): a copy is served for that long after its request at most, less the drift margin, while its home's volume lease also covers it.</param>
+    public HomeFillSource(ClusterMembership membership, KeyOwnership ownership, IKeyValueDatabase database, RpcClient rpc, LeaseTiming timing, TimeSpan keyLease, HomeVolumes volumes, CacheStore cache, TimeSpan timeout, NodeServices services)
     {
+        _volumes = volumes;
+        _cache = cache;
         _membership = membership;
         _ownership = ownership;
         _database = database;
@@ -40,7 +46,8 @@ internal sealed class HomeFillSource : IFillSource
         _time = services.Time;
         _stats = services.Stats;
         _log = services.Log;
-        _heldFor = _time.SpanRoundedDown(timing.HeldFor);
+        _timing = timing;
+        _keyLease = keyLease;
         _skipUnreachableFor = _time.SpanRoundedUp(timing.Lease);
     }
 
@@ -61,13 +68,22 @@ internal sealed class HomeFillSource : IFillSource
         try
         {
             _stats.PeerFill();
-            var reply = await _rpc.CallAsync(home, new FillRequest { Key = key }, _timeout, cancellationToken);
+            var known = _volumes.Of(home);
+            var sentAt = _time.Now();
+            var reply = await _rpc.CallAsync(home, new FillRequest { Key = key, Run = known.Run, Acked = known.AppliedSeq }, _timeout, cancellationToken);
             if (!reply.IsError)
             {
                 var fill = reply.Bind(ProtocolJsonContext.Default.FillOk);
                 var result = fill.Value.IsAbsent ? ReadResult.Missing : ReadResult.Of(fill.Value);
-                // The lease runs from before the request was sent: the home granted it later than that.
-                return fill.Lease ? new SourcedValue(result, startedAt + _heldFor) : SourcedValue.NotCacheable(result);
+                // The home's volume grant first: what it lists is dropped (this key too, if a write began
+                // meanwhile, so this fill cannot install) before the volume covers anything more.
+                _volumes.Apply(home, VolumeGrants.From(fill), sentAt, dropped => _cache.Invalidate(dropped));
+                // The key lease runs from before the request was sent: the home granted it later than that.
+                // It is the shorter of the home's (which may run with another TTL) and this node's own.
+                var keyLease = TimeSpan.FromMilliseconds(Math.Min(fill.LeaseMs, _keyLease.TotalMilliseconds));
+                return fill.Lease && keyLease > TimeSpan.Zero
+                    ? new SourcedValue(result, startedAt + _time.SpanRoundedDown(_timing.HeldForLease(keyLease))) { Coverage = new CoverageTag(home, fill.Run) }
+                    : SourcedValue.NotCacheable(result);
             }
 
             _log.Debug($"{home} could not fill {key}: {System.Text.Encoding.UTF8.GetString(reply.Body)}");
@@ -77,12 +93,19 @@ internal sealed class HomeFillSource : IFillSource
             Skip(home);
             _log.Debug($"{home} did not answer a fill of {key} within {_timeout.TotalMilliseconds:0} ms; reading the database directly for a while");
         }
+        catch (NodeErrorException ex) when (ex.Code == ErrorCode.Crash)
+        {
+            // A reply that does not bind (a peer of another version, a harness that mangled it): nothing
+            // in it can be trusted, so nothing is applied or cached; the database answers this read.
+            _log.Warn($"{home} answered a fill of {key} with a reply that does not bind: {ex.Message}");
+        }
 
         _stats.HomeUnreachableRead();
         return SourcedValue.NotCacheable(await _database.ReadAsync(key, cancellationToken));
     }
 
-    private bool IsSkipped(string home)
+    /// <summary>Whether the home is being skipped (it did not answer lately): its keys are read from the database.</summary>
+    public bool IsSkipped(string home)
     {
         lock (_unreachableUntil)
         {
@@ -90,7 +113,8 @@ internal sealed class HomeFillSource : IFillSource
         }
     }
 
-    private void Skip(string home)
+    /// <summary>The home did not answer: skip it for a while.</summary>
+    public void Skip(string home)
     {
         lock (_unreachableUntil)
         {

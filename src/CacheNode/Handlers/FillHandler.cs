@@ -33,6 +33,13 @@ internal sealed class FillHandler(NodeContext context)
         }
 
         var (result, clean) = await runtime.Reader.ReadTrackedAsync(key, ReadOrigin.PeerFill, cancellationToken);
-        return new FillOk { Value = result.Found ? result.Value : default, Lease = mayGrant && clean };
+        // Composed after the read: any write that began meanwhile has appended its drop, which goes with it.
+        var reply = new FillOk
+        {
+            Value = result.Found ? result.Value : default,
+            Lease = mayGrant && clean,
+            LeaseMs = mayGrant && clean ? (long)coherence.KeyLease.TotalMilliseconds : 0,
+        };
+        return PeerMessages.GrantVolume(coherence, header.Src, request.Run, request.Acked, reply);
     }
 }

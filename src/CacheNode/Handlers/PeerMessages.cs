@@ -42,6 +42,28 @@ internal static class PeerMessages
             ? (owner, new ForwarderAnswer(header.Src, msgId, replyType))
             : null;
 
+    /// <summary>
+    /// Extends <paramref name="peer"/>'s volume lease and composes what goes with it; the drops it
+    /// acknowledged end their holder records (unless a newer grant of the key was recorded since).
+    /// </summary>
+    public static TReply GrantVolume<TReply>(ClusterCoherence coherence, string peer, long ackedRun, long ackedSeq, TReply reply)
+        where TReply : VolumeGrantReply
+    {
+        var (grant, pruned) = coherence.Ledger.Grant(peer, ackedRun, ackedSeq);
+        foreach (var entry in pruned)
+        {
+            coherence.Holders.Revoked(entry.Key, new Holder(peer, entry.KeyLeaseUntil));
+        }
+
+        return (TReply)(reply with
+        {
+            Run = grant.Run,
+            Drops = [.. grant.Drops.Select(d => new DropMessage(d.Seq, d.Key))],
+            Seq = grant.LastSeq,
+            VolumeMs = (long)grant.Length.TotalMilliseconds,
+        });
+    }
+
     private static NodeRuntime RequirePeer(NodeContext context, MessageHeader header)
     {
         var runtime = context.RequireRuntime();

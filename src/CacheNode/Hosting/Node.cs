@@ -45,6 +45,7 @@ internal sealed class Node
             .Add(new StatsHandler(_context))
             .Add(new EchoHandler())
             .Add(new FillHandler(_context))
+            .Add(new RenewHandler(_context))
             .Add(new RevokeHandler(_context))
             .Add(new BackupHandler(_context))
             .Add(new RecoverHandler(_context));

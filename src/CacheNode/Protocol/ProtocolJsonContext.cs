@@ -28,6 +28,8 @@ namespace CacheNode.Protocol;
 [JsonSerializable(typeof(StatsOk))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(FillRequest))]
+[JsonSerializable(typeof(RenewRequest))]
+[JsonSerializable(typeof(RenewOk))]
 [JsonSerializable(typeof(FillOk))]
 [JsonSerializable(typeof(RevokeRequest))]
 [JsonSerializable(typeof(RevokeOk))]

@@ -52,5 +52,9 @@ internal sealed class RawJsonConverter : JsonConverter<RawJson>
     }
 
     public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
+        WriteValue(writer, value);
+
+    /// <summary>Writes the value verbatim (its text is compact JSON already).</summary>
+    public static void WriteValue(Utf8JsonWriter writer, RawJson value) =>
         writer.WriteRawValue(value.Text ?? "null", skipInputValidation: true);
 }

@@ -16,11 +16,13 @@ internal static class NodeRuntimeFactory
         var options = context.Options;
         var membership = new ClusterMembership(nodeId, nodeIds);
         var clustered = membership.Peers.Count > 0;
+        // This run of the node: its start in Unix milliseconds, above any earlier run's.
+        var run = context.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (clustered)
         {
             // A thousand ids per millisecond since the epoch: far more than a node sends, and below 2^53,
             // so JSON readers that use doubles keep every id exact.
-            context.Writer.ContinueIdsFrom(context.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+            context.Writer.ContinueIdsFrom(run * 1000);
         }
         var database = new CountingDatabase(CreateDatabase(context, clustered), context.Stats);
 
@@ -36,9 +38,8 @@ internal static class NodeRuntimeFactory
             PeerTimeout: TimeSpan.FromMilliseconds(options.PeerTimeoutMs),
             DatabaseTimeout: TimeSpan.FromMilliseconds(options.DbTimeoutMs));
         var forwardTimeout = TimeSpan.FromMilliseconds(options.ForwardTimeoutMs);
-        var coherence = coherent
-            ? new ClusterCoherence(membership, timing, database, context.Rpc, forwardTimeout, context.Services)
-            : null;
+        // As a holder, the volume leases homes granted this node: a copy filled from a home is served only under one.
+        var volumes = coherent ? new HomeVolumes(timing, context.Time) : null;
 
         var cacheOptions = new CacheOptions(
             MaxEntries: options.MaxEntries,
@@ -46,14 +47,20 @@ internal static class NodeRuntimeFactory
             TtlJitter: options.TtlJitter,
             NegativeTtl: TimeSpan.FromMilliseconds(options.NegativeTtlMs),
             // A write this node's earlier run sent as a key's home may still land: nothing it reads before
-            // then may be cached, here or (through its key leases) anywhere. (Write-behind has its own fence,
-            // per recovered key.)
-            StartupFence: coherent ? timing.DatabaseFence : TimeSpan.Zero,
+            // then may be cached, here or (through its key leases) anywhere; nor does it grant anything before
+            // its earlier run's volume leases are over, so it starts serving when it starts granting.
+            // (Write-behind has its own fence, per recovered key.)
+            StartupFence: coherent ? timing.StartupFence : TimeSpan.Zero,
             EarlyRefreshBeta: options.EarlyRefreshBeta,
             // Write-behind serves dirty keys from its buffer; its writes stay pending until their flush.
             HoldReadsDuringWrites: options.Strategy == StrategyKind.WriteBehind ? TimeSpan.Zero : TimeSpan.FromMilliseconds(options.PeerTimeoutMs));
-        var cache = new CacheStore(cacheOptions, context.Time, context.Stats);
-        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time, coherence?.Fills);
+        var cache = new CacheStore(cacheOptions, context.Time, context.Stats, volumes);
+        // A key lease lasts as long as the longest a copy may live (the TTL, or the negative TTL if longer).
+        var keyLease = TimeSpan.FromMilliseconds(Math.Max(options.TtlMs, options.NegativeTtlMs));
+        var coherence = volumes is not null
+            ? new ClusterCoherence(membership, run, timing, keyLease, volumes, cache, database, context.Rpc, forwardTimeout, context.Services)
+            : null;
+        var reader = new SingleFlightReader(cache, database, context.Log, context.Lifetime, context.Time, coherence?.Fills, coherence?.Renewer);
 
         var writeBehind = options.Strategy == StrategyKind.WriteBehind
             ? WriteBehindModule.Create(WriteBehindSetupFor(options, membership, timing, database), reader, database, context.Rpc, context.Services)

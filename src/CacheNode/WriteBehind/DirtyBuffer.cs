@@ -71,7 +71,16 @@ internal sealed class DirtyBuffer
 
             if (_entries.TryGetValue(key, out var entry))
             {
-                Supersede(entry, value, Math.Max(entry.Version + 1, version), now);
+                // Only a newer version replaces the entry. The entry can hold this very version already
+                // (recovery took back the copy of this write from the backup while the write's own
+                // confirmation was on its way): it is the same write, and it keeps its version. Never make
+                // a version up: the backup holds the value under the one the write took, and the next
+                // write takes the next one (an independent review's lost-write history).
+                if (version > entry.Version)
+                {
+                    Supersede(entry, value, version, now);
+                }
+
                 return StageResult.Coalesced;
             }
 

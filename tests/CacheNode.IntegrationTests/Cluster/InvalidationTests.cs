@@ -31,10 +31,12 @@ public sealed class InvalidationTests
         ForwardTimeoutMs = 5_000,
     };
 
-    // Where the key lease is not the subject: it outlasts anything a loaded machine makes a test wait for,
-    // and so does the wait for a revoke's ack (a loaded machine acked one after more than 100 ms, and the
-    // write then waited out the 10 s lease: 1 in 7 runs of the suite with both cores busy).
-    private static readonly NodeOptions LongLeases = Options with { LeaseMs = 10_000, PeerTimeoutMs = 3_000 };
+    // Where the leases are not the subject. The key lease lasts the TTL (30 s); the volume lease is a
+    // second, so that a home grants from one database fence after its start, as by default (no grant is
+    // made before the volumes of its earlier run are over). The wait for a revoke's ack outlasts anything a
+    // loaded machine makes a test wait for (one acked after more than 100 ms, and the write then waited out
+    // the lease: 1 in 7 runs of the suite with both cores busy).
+    private static readonly NodeOptions LongLeases = Options with { LeaseMs = 1_000, PeerTimeoutMs = 3_000 };
 
     [Theory]
     [InlineData("write-through")]
@@ -104,7 +106,7 @@ public sealed class InvalidationTests
     [Theory]
     [InlineData("write-through")]
     [InlineData("cache-aside")]
-    public async Task Write_during_a_partition_waits_out_the_unreachable_holders_key_lease_and_completes(string strategy)
+    public async Task Write_during_a_partition_waits_out_the_unreachable_holders_volume_lease_not_its_key_lease(string strategy)
     {
         await using var cluster = await ClusterClient.StartServingAsync(Options with { Strategy = ClusterClient.Kind(strategy) });
         var (home, holder, _) = Roles(cluster);
@@ -116,8 +118,30 @@ public sealed class InvalidationTests
 
         // The moment the write is acked, the isolated holder can no longer be serving its old copy.
         (await cluster.ReadAsync(holder, Key)).Should().Be(11);
-        (await cluster.StatAsync(home, "lease_waits")).Should().BeGreaterThanOrEqualTo(1, "the write waited out the key lease it could not revoke");
+        // The key lease lasts the TTL (30 s), beyond the request deadline (10 s): the write completed because
+        // it waited only for the holder's volume lease (lease_ms) to end.
+        (await cluster.StatAsync(home, "lease_waits")).Should().BeGreaterThanOrEqualTo(1, "the write waited out the volume lease of the holder it could not revoke");
         (await cluster.StatAsync(holder, "home_unreachable_reads")).Should().BeGreaterThan(0, "a holder cut off from the home reads the database directly");
+    }
+
+    [Fact]
+    public async Task A_holder_that_missed_the_revoke_drops_its_copy_when_it_renews_its_volume()
+    {
+        await using var cluster = await ClusterClient.StartServingAsync(Options);
+        var (home, holder, _) = Roles(cluster);
+        cluster.Service.Seed("1", "10");
+        (await cluster.ReadAsync(holder, Key)).Should().Be(10);
+        // The revoke never reaches the holder; everything else does.
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.BeforePeerDeliver = (from, to, type) => from == home && to == holder && type == "revoke" ? never.Task : Task.CompletedTask;
+
+        await cluster.WriteAsync(home, Key, 11);
+        (await cluster.StatAsync(home, "lease_waits")).Should().BeGreaterThanOrEqualTo(1, "the write waited out the holder's volume");
+        var renewals = cluster.PeerMessages("renew", holder, home);
+
+        (await cluster.ReadAsync(holder, Key)).Should().Be(11, "the renewal listed the key, and the holder dropped it before its volume covered anything again");
+        cluster.PeerMessages("renew", holder, home).Should().BeGreaterThan(renewals, "the read renewed the lapsed volume before serving");
+        never.SetResult();
     }
 
     [Fact]
@@ -148,11 +172,11 @@ public sealed class InvalidationTests
         await cluster.ReadAsync(holder, Key);
         cluster.Isolate(other);
 
-        // Past the holder's key lease it renews from the home, which the cut-off node does not concern.
-        var fills = await cluster.StatAsync(holder, "peer_fills");
+        // Past the holder's volume lease it renews it from the home, which the cut-off node does not concern.
+        var renewals = cluster.PeerMessages("renew");
         await Eventually.TrueAsync(
-            async () => await cluster.ReadAsync(holder, Key) == 10 && await cluster.StatAsync(holder, "peer_fills") > fills,
-            "the holder renews its key lease from the home");
+            async () => await cluster.ReadAsync(holder, Key) == 10 && cluster.PeerMessages("renew") > renewals,
+            "the holder renews its volume lease from the home");
         var hits = await cluster.StatAsync(holder, "hits");
         (await cluster.ReadAsync(holder, Key)).Should().Be(10);
         (await cluster.StatAsync(holder, "hits")).Should().Be(hits + 1, "the renewed copy is served from the cache");

@@ -148,7 +148,7 @@ public sealed class RunnerEndToEndTests : IDisposable
 
         result.Valid.Should().BeFalse("its echo replies after the garbage line are never delivered");
         result.Crashes.Should().BeEmpty();
-        result.Warnings.Should().Contain(w => w.Contains("n0 printed a line to STDOUT which was not a well-formed Maelstrom message: DEBUG: initialized", StringComparison.Ordinal));
+        result.Warnings.Should().Contain(w => w.Contains("n0 printed a line to STDOUT which was not a well-formed Maelstrom message (not a JSON object): DEBUG: initialized", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -26,12 +26,28 @@ public sealed class NetworkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Messages_reach_their_dest_unchanged()
+    public async Task Messages_reach_their_dest_in_Maelstroms_spelling_numbered_from_0()
     {
         var n1 = Register("n1");
-        var line = """{"src":"n0","dest":"n1","body":{"type":"gossip","msg_id":7,"value":[1,{"a":null}]}}""";
 
-        _network.Send(line).Should().BeTrue();
+        _network.Send("""{"src":"n0", "dest":"n1", "body":{"type":"gossip","msg_id":7,"value":[1.50,{"a":null}]}}""").Should().BeTrue();
+        _network.Send("""{"dest":"n1","src":"n0","body":{"key":"a\u0009b"}}""").Should().BeTrue();
+
+        var received = new[] { await n1.NextAsync(), await n1.NextAsync() }.Order(StringComparer.Ordinal);
+        received.Should().Equal(
+            """{"id":0,"src":"n0","dest":"n1","body":{"type":"gossip","msg_id":7,"value":[1.5,{"a":null}]}}""",
+            """{"id":1,"src":"n0","dest":"n1","body":{"key":"a\tb"}}""");
+    }
+
+    [Fact]
+    public async Task With_the_verbatim_option_messages_reach_their_dest_as_written()
+    {
+        await using var verbatim = new Network(new LatencyModel(0, LatencyDistribution.Constant, new Random(1)), _messages, Stopwatch.StartNew(), verbatim: true);
+        var n1 = new Recorder("n1");
+        verbatim.Register(n1);
+        var line = """{"src":"n0", "dest":"n1", "body":{"type":"gossip","value":10000000.0}}""";
+
+        verbatim.Send(line).Should().BeTrue();
 
         (await n1.NextAsync()).Should().Be(line);
     }

@@ -42,14 +42,14 @@ public sealed class ComparisonTableTests : IDisposable
               "options": { "seed": 42, "node_count": 9, "time_limit_s": 10, "nemesis": "", "node_env": { "CACHENODE_STRATEGY": "cache-aside" } },
               "messages": { "db_requests_per_op": 0.125 },
               "latency_ms": { "read": { "p50": 2.25 }, "write": { "p50": 12.5 } },
-              "between_nodes": { "per_write": 3.5, "holders_per_write": 0.75, "fill_per_op": 1.25, "background_per_node_per_s": 0 }
+              "between_nodes": { "per_write": 3.5, "holders_per_write": 0.75, "fill_per_op": 1.25, "renew_per_node_per_s": 2.5, "background_per_node_per_s": 0 }
             }
             """);
 
         var table = ComparisonTable.BuildScale([_run]).Split('\n');
 
         table[0].Should().Contain("| msgs/write | holders/write | 2·holders+4 |");
-        table[2].Should().Be("| cache-aside, 9 nodes | VALID | 300 | 0.125 | 50.0 % | 3.50 | 0.75 | 5.50 | 1.25 | 0.0 | 2.3 ms | 12.5 ms | 1.0 % |");
+        table[2].Should().Be("| cache-aside, 9 nodes | VALID | 300 | 0.125 | 50.0 % | 3.50 | 0.75 | 5.50 | 1.25 | 2.5 | 0.0 | 2.3 ms | 12.5 ms | 1.0 % |");
     }
 
     [Fact]

@@ -31,6 +31,17 @@ public sealed class ServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_value_comes_back_as_Maelstrom_spells_it_not_as_it_was_written()
+    {
+        Register("lin-kv");
+        _harness.Call("n0", "lin-kv", """{"type":"write","key":"k\u0009","value":10000000.0}""");
+
+        var reply = _harness.Call("n1", "lin-kv", """{"type":"read","key":"k\t"}""");
+
+        reply["value"]!.ToJsonString().Should().Be("1.0E7");
+    }
+
+    [Fact]
     public void A_request_without_msg_id_is_answered_with_in_reply_to_null()
     {
         Register("lin-kv");

@@ -265,6 +265,25 @@ public sealed class CacheStoreTests
     }
 
     [Fact]
+    public async Task A_fill_whose_volume_ran_out_before_it_completed_installs_nothing_and_its_joiners_look_again()
+    {
+        var coverage = new FakeCoverage();
+        var cache = new CacheStore(CacheOptions.Default, _time, _stats, coverage);
+        var fill = cache.Lookup(Int(1)).Flight!;
+        var joined = cache.Lookup(Int(1)).Flight!;
+        var tag = new CoverageTag("n2", 7);
+
+        coverage.State = CoverageState.Lapsed; // handled late: the home may have written the key since
+        cache.CompleteFill(fill, ReadResult.Of(Int(10)), Timestamp.Never, tag).Should().BeFalse();
+        (await joined.Completion).Published.Should().BeFalse();
+        cache.TryPeek(Int(1), out _).Should().BeFalse();
+
+        coverage.State = CoverageState.Covered;
+        var again = cache.Lookup(Int(1)).Flight!;
+        cache.CompleteFill(again, ReadResult.Of(Int(11)), Timestamp.Never, tag).Should().BeTrue();
+    }
+
+    [Fact]
     public void A_copy_limited_only_by_its_ttl_is_not_renewed_halfway()
     {
         var cache = NewCache(CacheOptions.Default with { Ttl = TimeSpan.FromSeconds(1), TtlJitter = 0, EarlyRefreshBeta = 0 });
@@ -439,6 +458,13 @@ public sealed class CacheStoreTests
         }
 
         return false;
+    }
+
+    private sealed class FakeCoverage : ICopyCoverage
+    {
+        public CoverageState State { get; set; } = CoverageState.Covered;
+
+        public CoverageState Check(CoverageTag tag, Timestamp now) => State;
     }
 
     private CacheStore NewCache(CacheOptions? options = null) => new(options ?? CacheOptions.Default, _time, _stats);

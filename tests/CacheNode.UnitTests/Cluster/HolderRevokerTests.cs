@@ -56,6 +56,27 @@ public sealed class HolderRevokerTests
     });
 
     [Fact]
+    public Task A_holder_waited_out_until_its_volume_ended_is_not_waited_for_again() => VirtualTime.RunAsync(async () =>
+    {
+        // Key leases last the TTL, far longer than the volume: only the volume is waited out, once.
+        var (table, revoker, writer) = Build(["n2"], keyLease: TimeSpan.FromSeconds(30));
+        table.Record(Int(1), "n2");
+
+        var first = revoker.RevokeHoldersAsync(Int(1), CancellationToken.None).AsTask();
+        await Eventually.TrueAsync(() => Interlocked.Read(ref _written) > 0, "the outbox should send the revoke");
+        _time.Advance(Timing.PeerTimeout);
+        first.IsCompleted.Should().BeFalse("n2 did not acknowledge: its volume may still cover its copy");
+        _time.Advance(Timing.GrantedFor - Timing.PeerTimeout + TimeSpan.FromMilliseconds(1));
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        _stats.LeaseWaits.Should().Be(1);
+
+        table.HoldersOf(Int(1)).Should().BeEmpty("its volume is over and every later one carries the drop, so it cannot serve the copy again");
+        await revoker.RevokeHoldersAsync(Int(1), CancellationToken.None);
+        _stats.LeaseWaits.Should().Be(1, "the second write has nobody to wait for");
+        await writer.DisposeAsync();
+    });
+
+    [Fact]
     public async Task A_key_nobody_holds_costs_no_message()
     {
         var (_, revoker, writer) = Build(["n2", "n3"]);
@@ -69,9 +90,9 @@ public sealed class HolderRevokerTests
     private const long FirstId = 0;
     private RpcClient? _rpc;
 
-    private (HolderTable Table, HolderRevoker Revoker, MessageWriter Writer) Build(IReadOnlyList<string> peers)
+    private (HolderTable Table, HolderRevoker Revoker, MessageWriter Writer) Build(IReadOnlyList<string> peers, TimeSpan? keyLease = null)
     {
-        var table = new HolderTable(peers, Timing, _time);
+        var table = new HolderTable(peers, Timing, _time, keyLease);
         // Past the start-up windows, in which every peer would count as a holder.
         _time.Advance(Timing.DatabaseFence + Timing.GrantedFor);
         var writer = new MessageWriter(new CountingStream(_output, count => Interlocked.Add(ref _written, count)));
@@ -79,9 +100,16 @@ public sealed class HolderRevokerTests
         _rpc = new RpcClient(writer, () => "n1", new FakeTimeProvider());
         var services = new NodeServices(_time, _stats, Log.Silent);
         var outboxes = peers.Select(peer => new RevokeOutbox(peer, _rpc, Timing.PeerTimeout, services)).ToList();
-        return (table, new HolderRevoker(table, outboxes, Timing.PeerTimeout, services), writer);
-    }
+        // Every peer holds a volume granted now, so an unanswering holder is waited out until that volume
+        // (or its key lease) ends.
+        var ledger = new VolumeLedger(1, Timing, _time);
+        foreach (var peer in peers)
+        {
+            ledger.Grant(peer, 1, 0);
+        }
 
+        return (table, new HolderRevoker(table, ledger, outboxes, Timing.PeerTimeout, services), writer);
+    }
 
     // The writer's output, with a count the test can wait on from another thread.
     private sealed class CountingStream(Stream inner, Action<int> written) : Stream

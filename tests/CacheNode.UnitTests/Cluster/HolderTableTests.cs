@@ -12,6 +12,20 @@ public sealed class HolderTableTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
+    public void A_restarted_home_grants_nothing_until_its_earlier_runs_volumes_are_over_even_if_the_database_fence_is_shorter()
+    {
+        // A database timeout shorter than a lease: the fence alone would let grants begin inside the
+        // window in which a peer may still serve a copy the earlier run let it cache.
+        var timing = new LeaseTiming(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
+        var table = new HolderTable(["n2"], timing, _time);
+
+        _time.Advance(timing.DatabaseFence);
+        table.MayGrant.Should().BeFalse("the earlier run's volumes may still cover copies");
+        _time.Advance(timing.GrantedFor - timing.DatabaseFence);
+        table.MayGrant.Should().BeTrue();
+    }
+
+    [Fact]
     public void A_grant_is_held_from_when_it_was_recorded_for_the_lease_plus_the_drift_margin_then_forgotten()
     {
         var table = StartedLongAgo(["n2", "n3"]);
@@ -51,9 +65,9 @@ public sealed class HolderTableTests
         var table = new HolderTable(["n2", "n3"], Timing, _time);
         var until = _time.Now() + _time.SpanRoundedUp(Timing.GrantedFor);
 
-        table.HoldersOf(Int(7)).Should().BeEquivalentTo([new Holder("n2", until), new Holder("n3", until)]);
+        table.HoldersOf(Int(7)).Should().BeEquivalentTo([new Holder("n2", until, FromEarlierRun: true), new Holder("n3", until, FromEarlierRun: true)]);
         table.EarlierRunCleared("n3");
-        table.HoldersOf(Int(7)).Should().Equal(new Holder("n2", until));
+        table.HoldersOf(Int(7)).Should().Equal(new Holder("n2", until, FromEarlierRun: true));
 
         _time.Advance(Timing.GrantedFor);
         table.HoldersOf(Int(7)).Should().BeEmpty();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CacheNode.Protocol;
 
 namespace CacheNode.UnitTests.Protocol;
@@ -45,5 +46,41 @@ public sealed class CanonicalKeyTests
     {
         var key = new RawJson(written);
         CanonicalKey.Of(key).Text.Should().BeSameAs(key.Text, "nothing to rewrite, nothing allocated");
+    }
+}
+
+/// <summary>
+/// Keys in messages between nodes are read in the canonical spelling: a harness between the nodes (real
+/// Maelstrom parses and re-writes every message) may spell a key its own way, and a revoke or drop of a
+/// key spelled unlike the cached one would drop nothing (review of the volume-lease branch, hole 1).
+/// </summary>
+public sealed class PeerMessageKeyTests
+{
+    private const string Respelled = "1.0E7";
+    private static readonly RawJson Cached = CanonicalKey.Of(new RawJson("10000000.0"));
+
+    [Fact]
+    public void A_revokes_keys_are_read_canonical()
+    {
+        var revoke = JsonSerializer.Deserialize($$"""{"keys":[{{Respelled}},"tab\there"]}""", ProtocolJsonContext.Default.RevokeRequest)!;
+
+        revoke.Keys.Should().Equal(Cached, new RawJson("\"tab\\u0009here\""));
+    }
+
+    [Fact]
+    public void A_renewals_drops_are_read_canonical()
+    {
+        var renewal = JsonSerializer.Deserialize($$"""{"run":1,"drops":[{"seq":1,"key":{{Respelled}}}],"seq":1,"volume_ms":500}""", ProtocolJsonContext.Default.RenewOk)!;
+
+        renewal.Drops.Single().Key.Should().Be(Cached);
+    }
+
+    [Fact]
+    public void Write_behind_copies_and_flushed_versions_are_read_canonical()
+    {
+        var backup = JsonSerializer.Deserialize($$"""{"inc":1,"entries":[{"key":{{Respelled}},"value":1,"version":2}],"flushed":[{"key":{{Respelled}},"version":1}]}""", ProtocolJsonContext.Default.BackupRequest)!;
+
+        backup.Entries!.Single()!.Key.Should().Be(Cached);
+        backup.Flushed!.Single()!.Key.Should().Be(Cached);
     }
 }

@@ -122,6 +122,22 @@ public sealed class DirtyBufferTests
         buffer.Count.Should().Be(0);
     }
 
+    [Fact]
+    public void A_write_staged_at_the_version_recovery_already_took_back_keeps_it_and_makes_no_version_up()
+    {
+        // The owner took this write's copy back from its backup (recovery) before the write's own
+        // confirmation arrived; the backup holds the value at version 5.
+        var buffer = new DirtyBuffer(capacity: 10, _time);
+        buffer.Adopt(Int(1), Int(10), 5, At(0), ticket: null).Should().BeTrue();
+
+        Stage(buffer, 1, 10, version: 5, now: Delay).Should().Be(StageResult.Coalesced);
+        Stage(buffer, 1, 9, version: 4, now: Delay).Should().Be(StageResult.Coalesced, "an older write never replaces a newer one");
+
+        var taken = buffer.TakeDue(10, now: At(3 * Delay), DelaySpan, urgent: true, Always, out _).Single();
+        taken.Version.Should().Be(5, "a made-up version 6 would collide with the next write's, which the backup holds under 6");
+        taken.Value.Should().Be(Int(10));
+    }
+
     private static StageResult Stage(DirtyBuffer buffer, long key, long value, long version, long now) =>
         buffer.TryStage(Int(key), Int(value), version, At(now), Ticket(key));
 

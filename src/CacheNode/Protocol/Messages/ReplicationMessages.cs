@@ -7,7 +7,7 @@ namespace CacheNode.Protocol.Messages;
 
 /// <summary>A dirty value as the owner staged it; a higher version of the same key supersedes a lower one.</summary>
 internal sealed record BackupEntry(
-    [property: JsonPropertyName("key"), JsonRequired] RawJson Key,
+    [property: JsonPropertyName("key"), JsonRequired, JsonConverter(typeof(CanonicalKeyConverter))] RawJson Key,
     [property: JsonPropertyName("value"), JsonRequired] RawJson Value,
     [property: JsonPropertyName("version"), JsonRequired] long Version);
 
@@ -23,7 +23,7 @@ internal sealed record ForwarderAnswer(
 
 /// <summary>Every version of <see cref="Key"/> up to <see cref="Version"/> is in the database (or was abandoned): no longer needed.</summary>
 internal sealed record FlushedEntry(
-    [property: JsonPropertyName("key"), JsonRequired] RawJson Key,
+    [property: JsonPropertyName("key"), JsonRequired, JsonConverter(typeof(CanonicalKeyConverter))] RawJson Key,
     [property: JsonPropertyName("version"), JsonRequired] long Version);
 
 /// <summary>
