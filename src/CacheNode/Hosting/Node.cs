@@ -203,9 +203,14 @@ internal sealed class Node
         {
             if (!_context.Rpc.TryComplete(replyTo, new RpcReply(header.Src, header.Type, body.ToArray())))
             {
-                // Usually a reply that came after its request gave up; but a client's request that carries
-                // in_reply_to lands here too, and must not vanish without a word.
-                _context.Log.Info($"dropped a {header.Type} from {header.Src} in reply to msg {replyTo}: no request of this node is waiting for it (it gave up, or was never sent to {header.Src})");
+                // Usually a reply that came after its request gave up, or the second of two replies a forwarded
+                // write-behind write gets (its owner's and its backup's; every such write has one): debug. But a
+                // client's request that carries in_reply_to lands here too, and must not vanish without a word.
+                var level = _context.Runtime?.Membership.IsPeer(header.Src) == true ? LogLevel.Debug : LogLevel.Info;
+                if (_context.Log.IsEnabled(level))
+                {
+                    _context.Log.Write(level, $"dropped a {header.Type} from {header.Src} in reply to msg {replyTo}: no request of this node is waiting for it (it gave up, was answered already, or was never sent to {header.Src})");
+                }
             }
 
             return;

@@ -220,6 +220,19 @@ internal sealed class BackupLink
         }
     }
 
+    /// <summary>
+    /// The key's entry was just staged, its copy held by run <paramref name="heldBy"/> of the peer. If the
+    /// peer has restarted since, the resync that copied this owner's dirty entries to its new run may have
+    /// been taken before the entry was staged, and missed it: the key is copied again (true).
+    /// </summary>
+    public bool RecopyIfRestartedSince(RawJson key, long heldBy)
+    {
+        lock (_gate)
+        {
+            return _peerIncarnation > heldBy && _recopies.Add(key);
+        }
+    }
+
     /// <summary>Takes the keys to copy again; <see cref="ReturnRecopies"/> puts them back if the message fails.</summary>
     public RawJson[] TakeRecopies()
     {

@@ -12,3 +12,6 @@ internal enum CopyOutcome
     /// </summary>
     MayBeHeld,
 }
+
+/// <summary>What became of a write's copy, and which run of the backup confirmed it (0: no backup, or none confirmed it).</summary>
+internal readonly record struct CopyReceipt(CopyOutcome Outcome, long BackupRun);

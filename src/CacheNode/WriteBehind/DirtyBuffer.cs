@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CacheNode.Cache;
 using CacheNode.Protocol;
 using CacheNode.Threading;
@@ -76,6 +77,7 @@ internal sealed class DirtyBuffer
                 // confirmation was on its way): it is the same write, and it keeps its version. Never make
                 // a version up: the backup holds the value under the one the write took, and the next
                 // write takes the next one (an independent review's lost-write history).
+                AssertSameWrite(entry, value, version);
                 if (version > entry.Version)
                 {
                     Supersede(entry, value, version, now);
@@ -105,6 +107,7 @@ internal sealed class DirtyBuffer
         {
             if (_entries.TryGetValue(key, out var entry))
             {
+                AssertSameWrite(entry, value, version);
                 if (entry.Version < version)
                 {
                     Supersede(entry, value, version, now);
@@ -118,6 +121,15 @@ internal sealed class DirtyBuffer
             return true;
         }
     }
+
+    // A version names one write: two values under one version would mean one was made up, and a drop of
+    // that version could then erase the copy of the other. (Compared canonical: a copy that came back from
+    // a backup through Maelstrom may be spelled differently.)
+    [Conditional("DEBUG")]
+    private static void AssertSameWrite(DirtyEntry entry, RawJson value, long version) =>
+        Debug.Assert(
+            entry.Version != version || CanonicalKey.Of(entry.Value) == CanonicalKey.Of(value),
+            $"version {version} of a key staged with two values");
 
     /// <summary>
     /// Drops the key's entry if its version is <paramref name="throughVersion"/> or older: that version, or a

@@ -22,12 +22,19 @@ internal interface IDirtyReplication
     /// <summary>
     /// Copies the value to the key's backup. With <paramref name="answer"/>, the backup acks that forwarded
     /// request itself once it holds the copy. Returns <see cref="CopyOutcome.Held"/> once the backup holds
-    /// it. Throws a <see cref="NodeErrorException"/> (definite only if it surely does not hold it) when
+    /// it (the caller stages it and calls <see cref="Staged"/>). Throws a <see cref="NodeErrorException"/> (definite only if it surely does not hold it) when
     /// the write is abandoned; never after a copy that carried an answer may have landed: then it returns
     /// <see cref="CopyOutcome.MayBeHeld"/>, and the caller must stage the value anyway and call
     /// <see cref="StagedUnconfirmed"/>, since the backup may have acked it.
     /// </summary>
-    ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken);
+    ValueTask<CopyReceipt> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The key's value, whose copy <paramref name="receipt"/> says a backup holds, is staged here. If that
+    /// run of the backup has been replaced since, the resync that sent the new run this node's dirty entries
+    /// may have been taken before this one was staged: it is copied again.
+    /// </summary>
+    void Staged(RawJson key, CopyReceipt receipt);
 
     /// <summary>
     /// <paramref name="version"/> of the key is staged but no backup confirmed it (<see cref="CopyOutcome.MayBeHeld"/>):

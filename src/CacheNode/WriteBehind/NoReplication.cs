@@ -22,8 +22,12 @@ internal sealed class NoReplication(string description = "none (single node)") :
     public long NextVersion() => Interlocked.Increment(ref _version);
 
     // Nothing to copy to, and no backup to answer for this node: the value is "held" as it is.
-    public ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(CopyOutcome.Held);
+    public ValueTask<CopyReceipt> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new CopyReceipt(CopyOutcome.Held, BackupRun: 0));
+
+    public void Staged(RawJson key, CopyReceipt receipt)
+    {
+    }
 
     public void StagedUnconfirmed(RawJson key, long version)
     {

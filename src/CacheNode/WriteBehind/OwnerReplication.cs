@@ -87,7 +87,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public ValueTask FlushOrphansAsync(CancellationToken cancellationToken) => _shelves.WaitOrphansFlushedAsync(cancellationToken);
 
-    public async ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken)
+    public async ValueTask<CopyReceipt> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken)
     {
         var link = _link;
         var mayHaveLanded = false;
@@ -119,14 +119,18 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
                     continue;
                 }
 
-                if (Accept(link, reply) is { Stored: true })
+                var ok = Accept(link, reply);
+                if (ok is { Stored: true })
                 {
                     // Held there: so is every older version this node had not heard about.
                     _buffer.Unconfirmed.Confirm(key, version);
-                    return CopyOutcome.Held;
+                    return new CopyReceipt(CopyOutcome.Held, ok.BackupIncarnation);
                 }
 
-                // Addressed to an earlier run of the backup (now known): the next attempt goes to this one.
+                // Not stored: addressed to an earlier run of the backup (now known), and the next attempt
+                // goes to this one. No reply to go by (ok null): a run of the backup that has restarted since
+                // may have held it and answered the forwarding node, so it is handled as a try that timed out.
+                mayHaveLanded |= ok is null;
             }
             catch (RpcTimeoutException)
             {
@@ -144,7 +148,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         {
             // A try that landed was answered: the forwarding node may have acked the write already. It is
             // kept, never dropped; the caller stages it, and the next heartbeat copies it again.
-            return CopyOutcome.MayBeHeld;
+            return new CopyReceipt(CopyOutcome.MayBeHeld, BackupRun: 0);
         }
 
         // Not acked by anyone; but an attempt may have reached the backup, so it is abandoned there.
@@ -155,6 +159,14 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         }
 
         throw refusal;
+    }
+
+    public void Staged(RawJson key, CopyReceipt receipt)
+    {
+        if (_link.RecopyIfRestartedSince(key, receipt.BackupRun))
+        {
+            Wake();
+        }
     }
 
     public void StagedUnconfirmed(RawJson key, long version)
@@ -200,6 +212,7 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     private void Wake() => _wake.Set();
 
+    /// <summary>The reply, or null when it is not this run's to go by: meant for an earlier run of this node, or sent by an earlier run of the backup.</summary>
     private BackupOk? Accept(BackupLink link, RpcReply reply)
     {
         var ok = reply.Bind(ProtocolJsonContext.Default.BackupOk);
@@ -214,7 +227,9 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
             Wake();
         }
 
-        return ok;
+        // A late reply from a run of the backup that has restarted since (the network reorders): what it
+        // stored died with it, and the custody it granted with it.
+        return ok.BackupIncarnation < link.PeerIncarnation ? null : ok;
     }
 
     // One loop for this node's backup, and one for the shelves this node keeps for others, so a slow

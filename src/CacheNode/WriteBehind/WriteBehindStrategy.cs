@@ -190,7 +190,8 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         // The backup holds the value before anything here changes: a read must never see a value that a
         // crash of this node could take back. Under a full queue the copy still goes first, so it
         // supersedes any older copy the backup might otherwise flush over the synchronous write.
-        if (await _replication.BackUpAsync(key, value, version, answer, cancellationToken) == CopyOutcome.MayBeHeld)
+        var receipt = await _replication.BackUpAsync(key, value, version, answer, cancellationToken);
+        if (receipt.Outcome == CopyOutcome.MayBeHeld)
         {
             // The backup may have acked it for the forwarding node: kept whatever happens, readable once a
             // copy is confirmed.
@@ -211,7 +212,13 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
             // capacity, or while draining) rather than written through or abandoned, which could lose it.
             Cache.EndWrite(ticket, WriteCompletion.Unchanged);
             StageRegardless(key, value, version);
+            _replication.Staged(key, receipt);
             return;
+        }
+
+        if (staged is StageResult.Staged or StageResult.Coalesced)
+        {
+            _replication.Staged(key, receipt);
         }
 
         switch (staged)

@@ -60,15 +60,25 @@ internal sealed class InProcessNode : IAsyncDisposable
         }
     }
 
-    /// <summary>The next message to <paramref name="dest"/> that <paramref name="wanted"/> picks; the ones before it are dropped unanswered.</summary>
+    /// <summary>
+    /// The next message to <paramref name="dest"/> that <paramref name="wanted"/> picks; the ones before it
+    /// are dropped unanswered. Fails after <see cref="Patience"/> in all, however many others go by (a node's
+    /// heartbeats would otherwise keep a wait for a message that never comes alive for ever).
+    /// </summary>
     public async Task<JsonNode> NextMatchingAsync(string dest, Func<JsonNode, bool> wanted)
     {
+        var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             var message = await NextToAsync(dest);
             if (wanted(message["body"]!))
             {
                 return message;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no message to {dest} of the kind wanted came in {Patience.TotalSeconds} s; the last was {message.ToJsonString()}");
             }
         }
     }

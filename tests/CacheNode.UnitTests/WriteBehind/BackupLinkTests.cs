@@ -11,6 +11,18 @@ public sealed class BackupLinkTests
     private readonly BackupLink _link = new("n2", TickSpan.Zero, new FakeTimeProvider());
 
     [Fact]
+    public void A_staged_entry_whose_copy_an_earlier_run_of_the_peer_held_is_copied_again()
+    {
+        _link.Observe(5);
+
+        _link.RecopyIfRestartedSince(Int(1), heldBy: 5).Should().BeFalse("the run that holds the copy is the peer's current one");
+        _link.Observe(6);
+        _link.RecopyIfRestartedSince(Int(2), heldBy: 5).Should().BeTrue("run 6's resync may have been taken before the entry was staged");
+
+        _link.TakeRecopies().Should().Equal([Int(2)]);
+    }
+
+    [Fact]
     public void A_copy_of_a_version_this_owner_already_flushed_is_not_taken_back_and_the_drop_stays_queued()
     {
         _link.AddDrop(Int(1), 7, inDatabase: true);

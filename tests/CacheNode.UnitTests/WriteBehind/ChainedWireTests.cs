@@ -55,6 +55,38 @@ public sealed class ChainedWireTests
     }
 
     [Fact]
+    public async Task A_late_ack_from_a_run_of_the_backup_that_has_restarted_since_confirms_nothing()
+    {
+        // Tries long enough that the late reply lands while its try still waits, even on a loaded machine.
+        await using var node = await StartAsync(peerTimeoutMs: 1000);
+        var keys = Enumerable.Range(1, 1000).Select(i => RawJson.FromInt(i)).Where(key => Ownership.OwnerOf(key) == "n1").Take(2).Select(key => key.ToString()).ToArray();
+        var (late, other) = (keys[0], keys[1]);
+
+        await node.SendAsync("n3", $$"""{"type":"write","msg_id":77,"key":{{late}},"value":5}""");
+        var copy = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is not null && Mentions(body, late));
+        await node.SendAsync("n3", $$"""{"type":"write","msg_id":78,"key":{{other}},"value":6}""");
+        var otherCopy = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is not null && Mentions(body, other));
+
+        // n2 restarted (run 6 says the copy was addressed to its earlier run, 5)
+        await node.SendAsync("n2", $$"""{"type":"backup_ok","inc":{{otherCopy["body"]!["inc"]}},"backup_inc":6,"custody":false,"stored":false,"in_reply_to":{{otherCopy["body"]!["msg_id"]}}}""");
+        // (the owner knows it once it tries run 6)...
+        await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is not null && Mentions(body, other) && body["backup_inc"]!.GetValue<long>() == 6);
+        // ...and run 5's ack of the first copy arrives after that: run 5 held it, answered n3, and died.
+        await node.SendAsync("n2", $$"""{"type":"backup_ok","inc":{{copy["body"]!["inc"]}},"backup_inc":5,"custody":true,"stored":true,"in_reply_to":{{copy["body"]!["msg_id"]}}}""");
+
+        // The owner tries the live run, which refuses the copy: the write may have been acked by run 5, so it
+        // is not abandoned (a definite error would be a lie) but kept, hidden, and copied again.
+        var retry = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is not null && Mentions(body, late));
+        retry["body"]!["backup_inc"]!.GetValue<long>().Should().Be(6);
+        await node.SendAsync("n2", $$"""{"type":"error","code":14,"text":"busy","in_reply_to":{{retry["body"]!["msg_id"]}}}""");
+        var reply = (await node.NextMatchingAsync("n3", body => body["in_reply_to"]!.GetValue<long>() == 77))["body"]!;
+        reply["code"]?.GetValue<int>().Should().Be(0, "a copy held only by a dead run of the backup is no second copy, and the write may have been acked: {0}", reply.ToJsonString());
+        var recopy = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is null && Mentions(body, late));
+        (recopy["body"]!["flushed"]?.AsArray() ?? []).Should().BeEmpty("the write is kept");
+        (await ReadAsync(node, late, msgId: 1))["code"]!.GetValue<int>().Should().Be(11);
+    }
+
+    [Fact]
     public async Task Backup_acks_the_forwarders_request_once_it_holds_the_copy_and_never_when_it_does_not()
     {
         await using var node = await StartAsync();
@@ -107,11 +139,11 @@ public sealed class ChainedWireTests
     }
 
     // n1 initialized in a cluster of three, recovered from its backup n2 and holding custody, so its keys are served.
-    private static async Task<InProcessNode> StartAsync()
+    private static async Task<InProcessNode> StartAsync(int peerTimeoutMs = 100)
     {
         // Short tries to the backup; a forward that outlasts a loaded machine; a short drain at the end (a node
         // left with an unflushable dirty entry waits that long before it exits).
-        var node = InProcessNode.Start(WriteBehindOverLinKv with { PeerTimeoutMs = 100, ForwardTimeoutMs = 10_000, DrainTimeoutMs = 500 });
+        var node = InProcessNode.Start(WriteBehindOverLinKv with { PeerTimeoutMs = peerTimeoutMs, ForwardTimeoutMs = 10_000, DrainTimeoutMs = 500 });
         await node.SendAsync("c0", """{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3"]}""");
         (await node.NextToAsync("c0"))["body"]!["type"]!.GetValue<string>().Should().Be("init_ok");
         var recover = await node.NextMatchingAsync("n2", body => Type(body) == "recover");

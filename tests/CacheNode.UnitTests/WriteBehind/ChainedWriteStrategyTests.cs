@@ -49,6 +49,20 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_held_copy_is_reported_with_its_receipt_once_its_entry_is_staged()
+    {
+        // So the replication's check for a backup restarted since the copy follows the staging: a resync
+        // taken before it is caught by the check, one taken after it carries the entry.
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        _replication.IsDirty = () => strategy.QueueDepth > 0;
+
+        await strategy.WriteAsync(Int(1), Int(5), Answer);
+        await strategy.WriteAsync(Int(1), Int(6));
+
+        _replication.Staged.Should().Equal([(Int(1), 1L, true), (Int(1), 2L, true)], "both the staged write and the coalesced one are reported, with their receipts, after staging");
+    }
+
+    [Fact]
     public async Task Reads_and_cas_of_a_key_whose_newest_value_is_unconfirmed_fail_with_error_11()
     {
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
@@ -148,6 +162,11 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
 
         public List<(RawJson Key, long Version)> StagedUnconfirmed { get; } = [];
 
+        /// <summary>Each <see cref="IDirtyReplication.Staged"/> call: the key, the receipt's backup run, and whether the key was dirty by then.</summary>
+        public List<(RawJson Key, long BackupRun, bool WasDirty)> Staged { get; } = [];
+
+        public Func<bool>? IsDirty { get; set; }
+
         public List<long> AbandonedVersions { get; } = [];
 
         public int CopiesStarted => Volatile.Read(ref _copiesStarted);
@@ -162,7 +181,7 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
 
         public long NextVersion() => Interlocked.Increment(ref _version);
 
-        public async ValueTask<CopyOutcome> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken)
+        public async ValueTask<CopyReceipt> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _copiesStarted);
             // Only answered copies (a forwarded write's) wait: the test's own writes pass.
@@ -171,8 +190,10 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
                 await gate.WaitAsync(cancellationToken);
             }
 
-            return answer is null ? CopyOutcome.Held : Outcome;
+            return new CopyReceipt(answer is null ? CopyOutcome.Held : Outcome, BackupRun: version);
         }
+
+        void IDirtyReplication.Staged(RawJson key, CopyReceipt receipt) => Staged.Add((key, receipt.BackupRun, IsDirty?.Invoke() ?? false));
 
         void IDirtyReplication.StagedUnconfirmed(RawJson key, long version) => StagedUnconfirmed.Add((key, version));
 
