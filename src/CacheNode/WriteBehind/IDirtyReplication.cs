@@ -24,28 +24,34 @@ internal interface IDirtyReplication
     /// request itself once it holds the copy. Returns <see cref="CopyOutcome.Held"/> once the backup holds
     /// it (the caller stages it and calls <see cref="Staged"/>). Throws a <see cref="NodeErrorException"/> (definite only if it surely does not hold it) when
     /// the write is abandoned; never after a copy that carried an answer may have landed: then it returns
-    /// <see cref="CopyOutcome.MayBeHeld"/>, and the caller must stage the value anyway and call
-    /// <see cref="StagedUnconfirmed"/>, since the backup may have acked it.
+    /// <see cref="CopyOutcome.MayBeHeld"/>, and the caller must call <see cref="MarkUnconfirmed"/>, stage the
+    /// value anyway and call <see cref="Staged"/>, since the backup may have acked it.
     /// </summary>
     ValueTask<CopyReceipt> BackUpAsync(RawJson key, RawJson value, long version, ForwarderAnswer? answer, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The key's value, whose copy <paramref name="receipt"/> says a backup holds, is staged here. If that
-    /// run of the backup has been replaced since, the resync that sent the new run this node's dirty entries
-    /// may have been taken before this one was staged: it is copied again.
+    /// Before a value whose copy <see cref="CopyOutcome.MayBeHeld"/> is staged: the key is not
+    /// <see cref="IsConfirmed"/> and not flushed until a copy of that version (or a newer one) is confirmed.
+    /// Marked first, so a flush or recovery between staging and marking cannot leave a mark nothing clears.
     /// </summary>
-    void Staged(RawJson key, CopyReceipt receipt);
+    void MarkUnconfirmed(RawJson key, long version);
 
     /// <summary>
-    /// <paramref name="version"/> of the key is staged but no backup confirmed it (<see cref="CopyOutcome.MayBeHeld"/>):
-    /// it is copied again, and the key is not <see cref="IsConfirmed"/> until a copy is confirmed.
+    /// The key's value is staged here (after <see cref="BackUpAsync"/>, whatever its outcome). A copy that
+    /// <see cref="CopyOutcome.MayBeHeld"/> is copied again. A held one is copied again if the run of the
+    /// backup that held it has been replaced since: the resync that sent the new run this node's dirty
+    /// entries may have been taken before this one was staged. Called after staging, so a heartbeat that
+    /// takes the recopy also finds the entry.
     /// </summary>
-    void StagedUnconfirmed(RawJson key, long version);
+    void Staged(RawJson key, CopyReceipt receipt);
 
     /// <summary>False while the key's newest staged value may be on this node only although a backup may have acked it: reads and cas fail (error 11).</summary>
     bool IsConfirmed(RawJson key);
 
-    /// <summary>Whether this node may write the key to the database now.</summary>
+    /// <summary>
+    /// Whether this node may write the key to the database now: never while the key is unconfirmed, since
+    /// its backup may still hold an older copy that an orphan flush would write over it.
+    /// </summary>
     bool MayFlush(RawJson key);
 
     /// <summary><paramref name="version"/> of the key is in the database (or will never be): its backup copy may go.</summary>

@@ -29,7 +29,7 @@ internal sealed class NoReplication(string description = "none (single node)") :
     {
     }
 
-    public void StagedUnconfirmed(RawJson key, long version)
+    public void MarkUnconfirmed(RawJson key, long version)
     {
     }
 

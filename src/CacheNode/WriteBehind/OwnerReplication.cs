@@ -75,13 +75,15 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
     public bool MayFlush(RawJson key)
     {
         var now = _time.Now();
-        return !_recovery.WaitsOutRestartFence(key, now) && _link.HoldsCustody(now);
+        // Not an unconfirmed value: the backup may hold an older copy of the key, dirty, and write it over
+        // this one as an orphan if this node stays cut off (independent review of the chain).
+        return !_recovery.WaitsOutRestartFence(key, now) && _link.HoldsCustody(now) && !_buffer.Unconfirmed.Contains(key);
     }
 
     public void Flushed(RawJson key, long version)
     {
-        // In the database: an unconfirmed copy of it, or of an older version, can no longer be lost.
-        _buffer.Unconfirmed.Confirm(key, version);
+        // Not a confirmation: being in the database does not make a value safe while the backup may hold
+        // an older dirty copy (MayFlush keeps unconfirmed keys out of the database for that reason).
         _link.AddDrop(key, version, inDatabase: true);
     }
 
@@ -161,19 +163,19 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
         throw refusal;
     }
 
+    public void MarkUnconfirmed(RawJson key, long version) => _buffer.Unconfirmed.Add(key, version);
+
     public void Staged(RawJson key, CopyReceipt receipt)
     {
-        if (_link.RecopyIfRestartedSince(key, receipt.BackupRun))
+        if (receipt.Outcome == CopyOutcome.MayBeHeld)
+        {
+            _link.Recopy(key);
+            Wake();
+        }
+        else if (_link.RecopyIfRestartedSince(key, receipt.BackupRun))
         {
             Wake();
         }
-    }
-
-    public void StagedUnconfirmed(RawJson key, long version)
-    {
-        _buffer.Unconfirmed.Add(key, version);
-        _link.Recopy(key);
-        Wake();
     }
 
     public bool IsConfirmed(RawJson key) => !_buffer.Unconfirmed.Contains(key);

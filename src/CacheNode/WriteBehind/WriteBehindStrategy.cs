@@ -116,6 +116,12 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        if (_replication.Recovering)
+        {
+            // Its backup may hold acked writes this run has yet to take back: none of them is in the database.
+            throw NodeErrorException.Unavailable("this node restarted and is taking back its dirty entries from their backup; flush again shortly");
+        }
+
         // A write the backup acked may not be staged yet: the writes in flight now go first.
         await _writesInFlight.WaitForCurrentAsync(cancellationToken);
         var through = _buffer.LastSequence;
@@ -197,8 +203,10 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
             // copy is confirmed.
             // The mark first: a flush (or a recovery's forget) of the staged entry clears it, and one that ran
             // between staging and marking would leave a mark nothing clears (independent review, finding 2).
-            _replication.StagedUnconfirmed(key, version);
+            _replication.MarkUnconfirmed(key, version);
             StageRegardless(key, value, version);
+            // The recopy after staging: a heartbeat that took it before would have found no entry to copy.
+            _replication.Staged(key, receipt);
             throw NodeErrorException.Indefinite($"the backup did not confirm the copy in time; the write will happen (it may have been acked already)");
         }
 

@@ -83,6 +83,23 @@ internal sealed class InProcessNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Every message to <paramref name="dest"/> the node has sent so far and no wait has taken yet.</summary>
+    public IReadOnlyList<JsonNode> SentSoFar(string dest)
+    {
+        while (_sent.Reader.TryRead(out var message))
+        {
+            var to = message["dest"]!.GetValue<string>();
+            if (!_unclaimed.TryGetValue(to, out var queue))
+            {
+                _unclaimed[to] = queue = new Queue<JsonNode>();
+            }
+
+            queue.Enqueue(message);
+        }
+
+        return _unclaimed.Remove(dest, out var sent) ? [.. sent] : [];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

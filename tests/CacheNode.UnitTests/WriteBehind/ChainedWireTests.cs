@@ -55,6 +55,30 @@ public sealed class ChainedWireTests
     }
 
     [Fact]
+    public async Task An_owner_holding_custody_flushes_no_unconfirmed_value_until_a_copy_is_confirmed()
+    {
+        // Custody long enough to outlast the test's every step: what keeps the value out of the database must
+        // be its missing confirmation. (The backup may hold an older dirty copy of the key and write it over
+        // this one as an orphan; independent review of the chain.)
+        await using var node = await StartAsync(leaseMs: 20_000);
+        var key = KeyOwnedBy("n1");
+
+        await node.SendAsync("n3", $$"""{"type":"write","msg_id":77,"key":{{key}},"value":5}""");
+        var failed = (await node.NextToAsync("n3"))["body"]!;
+        failed["code"]!.GetValue<int>().Should().Be(0, "no try was answered: {0}", failed.ToJsonString());
+        var recopy = await node.NextMatchingAsync("n2", body => Type(body) == "backup" && body["answer"] is null && Mentions(body, key));
+
+        // Ten write delays: a value that may be flushed would be in the database by then.
+        await Task.Delay(500);
+        node.SentSoFar("lin-kv").Where(message => Mentions(message["body"]!, key)).Should().BeEmpty("no copy of the value is confirmed");
+
+        await ReplyBackupOkAsync(node, recopy);
+        var write = await node.NextMatchingAsync("lin-kv", body => Type(body) == "write" && body["key"]!.ToJsonString() == key);
+        write["body"]!["value"]!.GetValue<int>().Should().Be(5);
+        await node.SendAsync("lin-kv", $$"""{"type":"write_ok","in_reply_to":{{write["body"]!["msg_id"]}}}""");
+    }
+
+    [Fact]
     public async Task A_late_ack_from_a_run_of_the_backup_that_has_restarted_since_confirms_nothing()
     {
         // Tries long enough that the late reply lands while its try still waits, even on a loaded machine.
@@ -139,16 +163,25 @@ public sealed class ChainedWireTests
     }
 
     // n1 initialized in a cluster of three, recovered from its backup n2 and holding custody, so its keys are served.
-    private static async Task<InProcessNode> StartAsync(int peerTimeoutMs = 100)
+    private static async Task<InProcessNode> StartAsync(int peerTimeoutMs = 100, int? leaseMs = null)
     {
         // Short tries to the backup; a forward that outlasts a loaded machine; a short drain at the end (a node
         // left with an unflushable dirty entry waits that long before it exits).
-        var node = InProcessNode.Start(WriteBehindOverLinKv with { PeerTimeoutMs = peerTimeoutMs, ForwardTimeoutMs = 10_000, DrainTimeoutMs = 500 });
+        var node = InProcessNode.Start(WriteBehindOverLinKv with { LeaseMs = leaseMs ?? WriteBehindOverLinKv.LeaseMs, PeerTimeoutMs = peerTimeoutMs, ForwardTimeoutMs = 10_000, DrainTimeoutMs = 500 });
         await node.SendAsync("c0", """{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3"]}""");
         (await node.NextToAsync("c0"))["body"]!["type"]!.GetValue<string>().Should().Be("init_ok");
         var recover = await node.NextMatchingAsync("n2", body => Type(body) == "recover");
         await node.SendAsync("n2", $$"""{"type":"error","code":1101,"text":"not initialized","in_reply_to":{{recover["body"]!["msg_id"]}}}""");
         await ReplyBackupOkAsync(node, await node.NextMatchingAsync("n2", body => Type(body) == "backup"));
+        // The reply is taken on its own continuation: the node serves its keys once it says so.
+        var probe = 1000;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await node.SendAsync("c0", $$"""{"type":"stats","msg_id":{{probe++}}}""");
+                return (await node.NextToAsync("c0"))["body"]!["recovering"]?.GetValue<bool>() == false;
+            },
+            "n1 should have recovered from its backup");
         return node;
     }
 
@@ -177,7 +210,8 @@ public sealed class ChainedWireTests
     private static string Type(JsonNode body) => body["type"]!.GetValue<string>();
 
     private static bool Mentions(JsonNode body, string key) =>
-        (body["entries"]?.AsArray() ?? []).Concat(body["flushed"]?.AsArray() ?? []).Any(entry => entry!["key"]!.ToJsonString() == key);
+        body["key"]?.ToJsonString() == key
+        || (body["entries"]?.AsArray() ?? []).Concat(body["flushed"]?.AsArray() ?? []).Any(entry => entry!["key"]!.ToJsonString() == key);
 
     private static string KeyOwnedBy(string owner) =>
         Enumerable.Range(1, 1000).Select(i => RawJson.FromInt(i)).First(key => Ownership.OwnerOf(key) == owner).ToString();

@@ -39,12 +39,14 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
     {
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
         _replication.Outcome = CopyOutcome.MayBeHeld;
+        _replication.IsDirty = () => strategy.QueueDepth > 0;
 
         var write = async () => await strategy.WriteAsync(Int(1), Int(5), Answer);
 
         (await write.Should().ThrowAsync<NodeErrorException>()).Which.Code.Should().Be(ErrorCode.Timeout, "the backup may have acked it: the outcome is unknown to the forwarder");
         strategy.QueueDepth.Should().Be(1, "the write is kept: the backup may have acked it");
-        _replication.StagedUnconfirmed.Should().ContainSingle().Which.Key.Should().Be(Int(1));
+        _replication.MarkedUnconfirmed.Should().ContainSingle().Which.Key.Should().Be(Int(1));
+        _replication.Staged.Should().ContainSingle().Which.WasDirty.Should().BeTrue("the recopy is asked for once the entry is there to be copied");
         _replication.AbandonedVersions.Should().BeEmpty();
     }
 
@@ -60,6 +62,18 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
         await strategy.WriteAsync(Int(1), Int(6));
 
         _replication.Staged.Should().Equal([(Int(1), 1L, true), (Int(1), 2L, true)], "both the staged write and the coalesced one are reported, with their receipts, after staging");
+    }
+
+    [Fact]
+    public async Task Flush_before_the_node_has_recovered_from_its_backup_fails_with_error_11()
+    {
+        // The backup may still hold acked writes this run has not taken back: "all in the database" would be false.
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        _replication.Recovering = true;
+
+        var flush = async () => await strategy.FlushAsync();
+
+        (await flush.Should().ThrowAsync<NodeErrorException>()).Which.Code.Should().Be(ErrorCode.TemporarilyUnavailable);
     }
 
     [Fact]
@@ -160,7 +174,7 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
 
         public HashSet<RawJson> Unconfirmed { get; } = [];
 
-        public List<(RawJson Key, long Version)> StagedUnconfirmed { get; } = [];
+        public List<(RawJson Key, long Version)> MarkedUnconfirmed { get; } = [];
 
         /// <summary>Each <see cref="IDirtyReplication.Staged"/> call: the key, the receipt's backup run, and whether the key was dirty by then.</summary>
         public List<(RawJson Key, long BackupRun, bool WasDirty)> Staged { get; } = [];
@@ -175,7 +189,7 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
 
         public int BackupEntries => 0;
 
-        public bool Recovering => false;
+        public bool Recovering { get; set; }
 
         public bool IsReady(RawJson key) => true;
 
@@ -195,7 +209,7 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
 
         void IDirtyReplication.Staged(RawJson key, CopyReceipt receipt) => Staged.Add((key, receipt.BackupRun, IsDirty?.Invoke() ?? false));
 
-        void IDirtyReplication.StagedUnconfirmed(RawJson key, long version) => StagedUnconfirmed.Add((key, version));
+        void IDirtyReplication.MarkUnconfirmed(RawJson key, long version) => MarkedUnconfirmed.Add((key, version));
 
         public bool IsConfirmed(RawJson key) => !Unconfirmed.Contains(key);
 
