@@ -100,25 +100,26 @@ internal sealed class DirtyBuffer
     /// Takes in an entry another node held for this one (recovery), whatever the capacity: it was acked
     /// long ago. Ignored when the buffer already has that version or a newer one.
     /// </summary>
-    /// <returns>False when ignored: the caller ends <paramref name="ticket"/>.</returns>
-    public bool Adopt(RawJson key, RawJson value, long version, Timestamp now, WriteTicket? ticket)
+    /// <returns>What became of it; unless <see cref="AdoptOutcome.Added"/>, the caller ends <paramref name="ticket"/>.</returns>
+    public AdoptOutcome Adopt(RawJson key, RawJson value, long version, Timestamp now, WriteTicket? ticket)
     {
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out var entry))
             {
                 AssertSameWrite(entry, value, version);
-                if (entry.Version < version)
+                if (entry.Version >= version)
                 {
-                    Supersede(entry, value, version, now);
+                    return AdoptOutcome.Kept;
                 }
 
-                return false;
+                Supersede(entry, value, version, now);
+                return AdoptOutcome.Superseded;
             }
 
             Add(key, value, version, now, ticket);
             Signal();
-            return true;
+            return AdoptOutcome.Added;
         }
     }
 

@@ -45,6 +45,12 @@ internal interface IDirtyReplication
     /// </summary>
     void Staged(RawJson key, CopyReceipt receipt);
 
+    /// <summary>
+    /// A version of the key that was marked unconfirmed is known to be held by the backup after all
+    /// (recovery took it back from there): the mark goes.
+    /// </summary>
+    void HeldByBackup(RawJson key, long version);
+
     /// <summary>False while the key's newest staged value may be on this node only although a backup may have acked it: reads and cas fail (error 11).</summary>
     bool IsConfirmed(RawJson key);
 

@@ -29,6 +29,10 @@ internal sealed class NoReplication(string description = "none (single node)") :
     {
     }
 
+    public void HeldByBackup(RawJson key, long version)
+    {
+    }
+
     public void MarkUnconfirmed(RawJson key, long version)
     {
     }

@@ -165,6 +165,8 @@ internal sealed class OwnerReplication : IDirtyReplication, IAsyncDisposable
 
     public void MarkUnconfirmed(RawJson key, long version) => _buffer.Unconfirmed.Add(key, version);
 
+    public void HeldByBackup(RawJson key, long version) => _buffer.Unconfirmed.Confirm(key, version);
+
     public void Staged(RawJson key, CopyReceipt receipt)
     {
         if (receipt.Outcome == CopyOutcome.MayBeHeld)

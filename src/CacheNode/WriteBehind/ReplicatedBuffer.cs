@@ -23,7 +23,7 @@ internal sealed class ReplicatedBuffer(DirtyBuffer buffer, CacheStore cache, Asy
     {
         // Held in progress like any dirty write, so no fill brings the database's older value back.
         var ticket = cache.BeginWrite(entry.Key);
-        if (!buffer.Adopt(entry.Key, entry.Value, entry.Version, time.Now(), ticket))
+        if (buffer.Adopt(entry.Key, entry.Value, entry.Version, time.Now(), ticket) != AdoptOutcome.Added)
         {
             cache.EndWrite(ticket, WriteCompletion.Invalidate);
         }

@@ -204,9 +204,18 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
             // The mark first: a flush (or a recovery's forget) of the staged entry clears it, and one that ran
             // between staging and marking would leave a mark nothing clears (independent review, finding 2).
             _replication.MarkUnconfirmed(key, version);
-            StageRegardless(key, value, version);
-            // The recopy after staging: a heartbeat that took it before would have found no entry to copy.
-            _replication.Staged(key, receipt);
+            if (StageRegardless(key, value, version) == AdoptOutcome.Kept)
+            {
+                // The buffer had this very version already: recovery took it back from the backup while
+                // the tries were out, so the backup holds it. Confirmed; and its entry may be flushed and
+                // gone before any recopy could confirm it (independent review of the chain, finding 19).
+                _replication.HeldByBackup(key, version);
+            }
+            else
+            {
+                // The recopy after staging: a heartbeat that took it before would have found no entry to copy.
+                _replication.Staged(key, receipt);
+            }
             throw NodeErrorException.Indefinite($"the backup did not confirm the copy in time; the write will happen (it may have been acked already)");
         }
 
@@ -284,10 +293,11 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
     }
 
     // Stages the value whatever the buffer's capacity or state: for a write whose copy may have been acked.
-    private void StageRegardless(RawJson key, RawJson value, long version)
+    private AdoptOutcome StageRegardless(RawJson key, RawJson value, long version)
     {
         var ticket = Cache.BeginWrite(key);
-        if (!_buffer.Adopt(key, value, version, _time.Now(), ticket))
+        var outcome = _buffer.Adopt(key, value, version, _time.Now(), ticket);
+        if (outcome != AdoptOutcome.Added)
         {
             // Dirty already: the entry took the newer value, and the key's first write holds it in progress.
             Cache.EndWrite(ticket, WriteCompletion.Invalidate);
@@ -295,6 +305,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
 
         Cache.Invalidate(key);
         _flusher.Wake();
+        return outcome;
     }
 
     private NodeErrorException QueueFull() =>

@@ -25,6 +25,7 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly ScriptedReplication _replication = new();
     private WriteBehindStrategy? _strategy;
+    private DirtyBuffer? _buffer;
 
     public async ValueTask DisposeAsync()
     {
@@ -94,6 +95,26 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_copy_that_may_have_been_answered_but_that_recovery_took_back_meanwhile_is_confirmed()
+    {
+        // Recovery took the very version back from the backup while the copy's tries were out: the backup
+        // holds it, and its entry may be flushed and gone before a recopy could confirm it.
+        var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
+        var copyHeld = new TaskCompletionSource();
+        _replication.CopyGate = copyHeld.Task;
+        _replication.Outcome = CopyOutcome.MayBeHeld;
+
+        var write = strategy.WriteAsync(Int(1), Int(5), Answer).AsTask();
+        await Eventually.TrueAsync(() => _replication.CopiesStarted == 1, "the copy should be on its way");
+        _buffer!.Adopt(Int(1), Int(5), version: 1, _time.Now(), ticket: null).Should().Be(AdoptOutcome.Added);
+        copyHeld.SetResult();
+
+        await write.Invoking(async w => await w).Should().ThrowAsync<NodeErrorException>();
+        _replication.HeldByBackupVersions.Should().Equal([(Int(1), 1L)]);
+        _replication.Staged.Should().BeEmpty("nothing is left to copy again: the backup holds it");
+    }
+
+    [Fact]
     public async Task A_read_waits_for_the_keys_write_in_flight_and_sees_its_value()
     {
         var strategy = Create(WriteBehindOptions.Default with { WriteDelay = Long });
@@ -156,7 +177,7 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
         var services = new NodeServices(_time, _stats, Log.Silent);
         var cache = new CacheStore(CacheOptions.Default, _time, _stats);
         var reader = new SingleFlightReader(cache, _database, Log.Silent, CancellationToken.None, _time);
-        var buffer = new DirtyBuffer(options.QueueCapacity, _time);
+        var buffer = _buffer = new DirtyBuffer(options.QueueCapacity, _time);
         var flusher = new WriteBehindFlusher(buffer, new AsyncSignal(), _database, options, services, (_, _) => { }, _replication.MayFlush);
         _strategy = new WriteBehindStrategy(reader, _database, buffer, flusher, _replication, options, services);
         return _strategy;
@@ -175,6 +196,8 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
         public HashSet<RawJson> Unconfirmed { get; } = [];
 
         public List<(RawJson Key, long Version)> MarkedUnconfirmed { get; } = [];
+
+        public List<(RawJson Key, long Version)> HeldByBackupVersions { get; } = [];
 
         /// <summary>Each <see cref="IDirtyReplication.Staged"/> call: the key, the receipt's backup run, and whether the key was dirty by then.</summary>
         public List<(RawJson Key, long BackupRun, bool WasDirty)> Staged { get; } = [];
@@ -210,6 +233,8 @@ public sealed class ChainedWriteStrategyTests : IAsyncDisposable
         void IDirtyReplication.Staged(RawJson key, CopyReceipt receipt) => Staged.Add((key, receipt.BackupRun, IsDirty?.Invoke() ?? false));
 
         void IDirtyReplication.MarkUnconfirmed(RawJson key, long version) => MarkedUnconfirmed.Add((key, version));
+
+        void IDirtyReplication.HeldByBackup(RawJson key, long version) => HeldByBackupVersions.Add((key, version));
 
         public bool IsConfirmed(RawJson key) => !Unconfirmed.Contains(key);
 

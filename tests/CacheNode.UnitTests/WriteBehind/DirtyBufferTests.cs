@@ -83,11 +83,11 @@ public sealed class DirtyBufferTests
         var buffer = new DirtyBuffer(capacity: 1, _time);
         Stage(buffer, 1, 10, version: 5, now: 0);
 
-        buffer.Adopt(Int(1), Int(9), version: 4, now: At(0), Ticket(1)).Should().BeFalse();
+        buffer.Adopt(Int(1), Int(9), version: 4, now: At(0), Ticket(1)).Should().Be(AdoptOutcome.Kept);
         buffer.TryGet(Int(1), out var kept).Should().BeTrue();
         kept.Should().Be(Int(10));
 
-        buffer.Adopt(Int(2), Int(20), version: 3, now: At(0), Ticket(2)).Should().BeTrue("recovered entries are taken whatever the capacity");
+        buffer.Adopt(Int(2), Int(20), version: 3, now: At(0), Ticket(2)).Should().Be(AdoptOutcome.Added, "recovered entries are taken whatever the capacity");
         buffer.TakeDue(10, now: At(Delay), DelaySpan, urgent: false, Always, out _).Select(s => (s.Key, s.Version)).Should().Equal((Int(1), 5L), (Int(2), 3L));
     }
 
@@ -128,7 +128,7 @@ public sealed class DirtyBufferTests
         // The owner took this write's copy back from its backup (recovery) before the write's own
         // confirmation arrived; the backup holds the value at version 5.
         var buffer = new DirtyBuffer(capacity: 10, _time);
-        buffer.Adopt(Int(1), Int(10), 5, At(0), ticket: null).Should().BeTrue();
+        buffer.Adopt(Int(1), Int(10), 5, At(0), ticket: null).Should().Be(AdoptOutcome.Added);
 
         Stage(buffer, 1, 10, version: 5, now: Delay).Should().Be(StageResult.Coalesced);
         Stage(buffer, 1, 9, version: 4, now: Delay).Should().Be(StageResult.Coalesced, "an older write never replaces a newer one");
