@@ -51,12 +51,7 @@ internal sealed class InProcessNode : IAsyncDisposable
                 return message;
             }
 
-            if (!_unclaimed.TryGetValue(to, out var queue))
-            {
-                _unclaimed[to] = queue = new Queue<JsonNode>();
-            }
-
-            queue.Enqueue(message);
+            Park(to, message);
         }
     }
 
@@ -88,16 +83,21 @@ internal sealed class InProcessNode : IAsyncDisposable
     {
         while (_sent.Reader.TryRead(out var message))
         {
-            var to = message["dest"]!.GetValue<string>();
-            if (!_unclaimed.TryGetValue(to, out var queue))
-            {
-                _unclaimed[to] = queue = new Queue<JsonNode>();
-            }
-
-            queue.Enqueue(message);
+            Park(message["dest"]!.GetValue<string>(), message);
         }
 
         return _unclaimed.Remove(dest, out var sent) ? [.. sent] : [];
+    }
+
+    // A message read while waiting for another destination's: kept for whoever asks for its own.
+    private void Park(string to, JsonNode message)
+    {
+        if (!_unclaimed.TryGetValue(to, out var queue))
+        {
+            _unclaimed[to] = queue = new Queue<JsonNode>();
+        }
+
+        queue.Enqueue(message);
     }
 
     public async ValueTask DisposeAsync()
