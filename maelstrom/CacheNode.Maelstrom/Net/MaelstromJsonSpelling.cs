@@ -190,62 +190,40 @@ internal static class MaelstromJsonSpelling
             bool hasSrc = false, hasDest = false, idIsInteger = true;
             string? body = "{}";
             (string Type, long? MsgId, long? InReplyTo) bodyFields = (string.Empty, null, null);
-            SkipWhitespace();
-            if (Peek() == '}')
+            for (var key = FirstMember(); key is not null; key = NextMember())
             {
-                _pos++;
-            }
-            else
-            {
-                while (true)
+                switch (key)
                 {
-                    SkipWhitespace();
-                    var key = ReadString(MaxNameLength);
-                    SkipWhitespace();
-                    Expect(':');
-                    SkipWhitespace();
-                    switch (key)
-                    {
-                        case "src":
-                            hasSrc = true;
-                            ReadDiscarded(keywordKeys: false);
-                            src = _kind == Kind.String ? _string : null;
-                            break;
-                        case "dest":
-                            hasDest = true;
-                            ReadDiscarded(keywordKeys: false);
-                            dest = _kind == Kind.String ? _string : null;
-                            break;
-                        case "id":
-                            ReadDiscarded(keywordKeys: false);
-                            idIsInteger = _kind == Kind.Integer;
-                            break;
-                        case "body":
-                            var start = _out.Length;
-                            ReadValue(keywordKeys: true);
-                            var spelled = _out.ToString(start, _out.Length - start);
-                            _out.Length = start;
-                            (body, bodyFields) = _kind switch
-                            {
-                                Kind.Object => (spelled, (_type, _msgId, _inReplyTo)),
-                                Kind.Literal when spelled == "null" => ("{}", (string.Empty, null, null)),
-                                Kind.Array when spelled == "[]" => ("{}", (string.Empty, null, null)),
-                                Kind.String when _string!.Length == 0 => ("{}", (string.Empty, null, null)),
-                                _ => (null, (string.Empty, null, null)),
-                            };
-                            break;
-                        default:
-                            throw new RejectedException($"disallowed key {Quote(key)} (a message has only src, dest, body and id)");
-                    }
-
-                    SkipWhitespace();
-                    if (Next() is '}')
-                    {
+                    case "src":
+                        hasSrc = true;
+                        ReadDiscarded(keywordKeys: false);
+                        src = _kind == Kind.String ? _string : null;
                         break;
-                    }
-
-                    Back();
-                    Expect(',');
+                    case "dest":
+                        hasDest = true;
+                        ReadDiscarded(keywordKeys: false);
+                        dest = _kind == Kind.String ? _string : null;
+                        break;
+                    case "id":
+                        ReadDiscarded(keywordKeys: false);
+                        idIsInteger = _kind == Kind.Integer;
+                        break;
+                    case "body":
+                        var start = _out.Length;
+                        ReadValue(keywordKeys: true);
+                        var spelled = _out.ToString(start, _out.Length - start);
+                        _out.Length = start;
+                        (body, bodyFields) = _kind switch
+                        {
+                            Kind.Object => (spelled, (_type, _msgId, _inReplyTo)),
+                            Kind.Literal when spelled == "null" => ("{}", (string.Empty, null, null)),
+                            Kind.Array when spelled == "[]" => ("{}", (string.Empty, null, null)),
+                            Kind.String when _string!.Length == 0 => ("{}", (string.Empty, null, null)),
+                            _ => (null, (string.Empty, null, null)),
+                        };
+                        break;
+                    default:
+                        throw new RejectedException($"disallowed key {Quote(key)} (a message has only src, dest, body and id)");
                 }
             }
 
@@ -324,6 +302,44 @@ internal static class MaelstromJsonSpelling
             }
         }
 
+        // An object's members, after its '{': the first member's name (read up to its value), or null
+        // when the object is empty (its '}' read).
+        private string? FirstMember()
+        {
+            SkipWhitespace();
+            if (Peek() == '}')
+            {
+                _pos++;
+                return null;
+            }
+
+            return MemberName();
+        }
+
+        // After a member's value: the next member's name, or null when the object closes (its '}' read).
+        private string? NextMember()
+        {
+            SkipWhitespace();
+            if (Next() is '}')
+            {
+                return null;
+            }
+
+            Back();
+            Expect(',');
+            return MemberName();
+        }
+
+        private string MemberName()
+        {
+            SkipWhitespace();
+            var key = ReadString(MaxNameLength);
+            SkipWhitespace();
+            Expect(':');
+            SkipWhitespace();
+            return key;
+        }
+
         private void ReadObject(bool keywordKeys)
         {
             _pos++;
@@ -333,54 +349,32 @@ internal static class MaelstromJsonSpelling
             var members = MembersAtThisDepth();
             string type = string.Empty;
             long? msgId = null, inReplyTo = null;
-            SkipWhitespace();
-            if (Peek() == '}')
+            for (var key = FirstMember(); key is not null; key = NextMember())
             {
-                _pos++;
-            }
-            else
-            {
-                while (true)
+                if (members.Count > 0)
                 {
-                    SkipWhitespace();
-                    var key = ReadString(MaxNameLength);
-                    SkipWhitespace();
-                    Expect(':');
-                    SkipWhitespace();
-                    if (members.Count > 0)
-                    {
-                        _out.Append(',');
-                    }
+                    _out.Append(',');
+                }
 
-                    var start = _out.Length;
-                    AppendQuoted(_out, key);
-                    _out.Append(':');
-                    ReadValue(keywordKeys: false);
-                    members.Add(new Member(key, start, _out.Length));
-                    if (keywordKeys)
+                var start = _out.Length;
+                AppendQuoted(_out, key);
+                _out.Append(':');
+                ReadValue(keywordKeys: false);
+                members.Add(new Member(key, start, _out.Length));
+                if (keywordKeys)
+                {
+                    switch (key)
                     {
-                        switch (key)
-                        {
-                            case "type":
-                                type = _kind == Kind.String ? _string! : string.Empty;
-                                break;
-                            case "msg_id":
-                                msgId = _kind == Kind.Integer ? _integer : null;
-                                break;
-                            case "in_reply_to":
-                                inReplyTo = _kind == Kind.Integer ? _integer : null;
-                                break;
-                        }
+                        case "type":
+                            type = _kind == Kind.String ? _string! : string.Empty;
+                            break;
+                        case "msg_id":
+                            msgId = _kind == Kind.Integer ? _integer : null;
+                            break;
+                        case "in_reply_to":
+                            inReplyTo = _kind == Kind.Integer ? _integer : null;
+                            break;
                     }
-
-                    SkipWhitespace();
-                    if (Next() is '}')
-                    {
-                        break;
-                    }
-
-                    Back();
-                    Expect(',');
                 }
             }
 
