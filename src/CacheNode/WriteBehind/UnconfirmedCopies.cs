@@ -7,7 +7,8 @@ namespace CacheNode.WriteBehind;
 /// carried an answer for the forwarding node, and whose tries all failed after one may have landed. The
 /// backup may have acked it (so the value must not be hidden) or never got it (so it must not be shown,
 /// as it could die with this node): reads and cas of such a key fail (error 11) until a copy of that
-/// version, or a newer one, is confirmed, or the key is in the database.
+/// version, or a newer one, is confirmed (or the backup flushed it itself). The owner does not flush a
+/// marked key either: its own flush would not make the value safe while the backup holds an older copy.
 /// </summary>
 internal sealed class UnconfirmedCopies
 {
@@ -43,7 +44,7 @@ internal sealed class UnconfirmedCopies
         }
     }
 
-    /// <summary>The backup holds <paramref name="version"/> of the key (or it is in the database): every version up to it is safe.</summary>
+    /// <summary>The backup holds <paramref name="version"/> of the key (or flushed it itself): every version up to it is safe.</summary>
     public void Confirm(RawJson key, long version)
     {
         lock (_gate)

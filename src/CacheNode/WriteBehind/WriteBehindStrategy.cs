@@ -199,10 +199,9 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         var receipt = await _replication.BackUpAsync(key, value, version, answer, cancellationToken);
         if (receipt.Outcome == CopyOutcome.MayBeHeld)
         {
-            // The backup may have acked it for the forwarding node: kept whatever happens, readable once a
-            // copy is confirmed.
-            // The mark first: a flush (or a recovery's forget) of the staged entry clears it, and one that ran
-            // between staging and marking would leave a mark nothing clears (independent review, finding 2).
+            // The backup may have acked it for the forwarding node: kept whatever happens, readable (and
+            // flushed) once a copy is confirmed. The mark first: the flusher skips marked keys, and one that
+            // took the entry between staging and marking would write an unconfirmed value to the database.
             _replication.MarkUnconfirmed(key, version);
             if (StageRegardless(key, value, version) == AdoptOutcome.Kept)
             {
@@ -216,6 +215,7 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
                 // The recopy after staging: a heartbeat that took it before would have found no entry to copy.
                 _replication.Staged(key, receipt);
             }
+
             throw NodeErrorException.Indefinite($"the backup did not confirm the copy in time; the write will happen (it may have been acked already)");
         }
 
@@ -299,7 +299,8 @@ internal sealed class WriteBehindStrategy : ICacheStrategy, IWriteBehindStats
         var outcome = _buffer.Adopt(key, value, version, _time.Now(), ticket);
         if (outcome != AdoptOutcome.Added)
         {
-            // Dirty already: the entry took the newer value, and the key's first write holds it in progress.
+            // Dirty already (the entry took this value, or holds it or a newer one): the key's first write
+            // holds it in progress.
             Cache.EndWrite(ticket, WriteCompletion.Invalidate);
         }
 
